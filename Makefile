@@ -1,0 +1,76 @@
+# itprosig: `make run` serves the app with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Tests and benchmarks run against PostgreSQL; `make run` stays embedded (SQLite) unless told otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/itprosig
+PG_HOST := 127.0.0.1
+
+.PHONY: help run test lint format services system-test-deps bench translations demo clean
+
+help:
+	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install test dependencies, start PostgreSQL and Redis if needed, run the suite"
+	@echo "make lint   ruff check and format check"
+	@echo "make bench  benchmarks at scale (PostgreSQL, Redis, gunicorn, wrk); not part of make test"
+
+$(PY):
+	@py=$$(scripts/find-python) && "$$py" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.run-deps
+
+translations: $(VENV)/.run-deps
+	@$(PY) scripts/compile_translations.py
+
+run: $(VENV)/.run-deps translations
+	@mkdir -p var/mail
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Debian packages and npm packages the browser, HTML and accessibility tests need.
+system-test-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	    || { echo "could not install chromium (needs root and Debian's package registry)"; exit 1; }; \
+	fi
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	fi
+
+services:
+	@pg_isready -q -h $(PG_HOST) -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h $(PG_HOST) -p 5432 && break; sleep 1; done
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+
+test: $(VENV)/.test-deps system-test-deps services translations
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run
+
+lint: $(VENV)/.test-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.test-deps
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: $(VENV)/.test-deps services translations
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var node_modules

@@ -1,0 +1,214 @@
+import zoneinfo
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class Chapter(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        FORMING = "forming", _("Forming")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    city = models.CharField(_("city"), max_length=80)
+    region = models.CharField(_("province or state"), max_length=80, blank=True)
+    country = models.CharField(_("country"), max_length=80, default="Canada")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/Toronto", validators=[validate_time_zone]
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="chapters/logos/", blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    mailing_address = models.TextField(
+        _("postal mailing address"),
+        blank=True,
+        help_text=_("Printed in the footer of every newsletter, as anti-spam law requires."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("chapters:detail", kwargs={"slug": self.slug})
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_forming(self):
+        return self.status == self.Status.FORMING
+
+
+class Venue(models.Model):
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="venues", verbose_name=_("chapter")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    address = models.TextField(_("address"))
+    city = models.CharField(_("city"), max_length=80)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    map_url = models.URLField(_("map link"), blank=True)
+    accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+
+    class Meta:
+        ordering = ["chapter", "name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "name"], name="venue_unique_name_per_chapter"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class Sponsor(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="sponsors/logos/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sponsor")
+        verbose_name_plural = _("sponsors")
+
+    def __str__(self):
+        return self.name
+
+
+class Sponsorship(models.Model):
+    class Level(models.TextChoices):
+        PLATINUM = "platinum", _("Platinum")
+        GOLD = "gold", _("Gold")
+        SILVER = "silver", _("Silver")
+        COMMUNITY = "community", _("Community")
+        IN_KIND = "in_kind", _("In kind")
+
+    sponsor = models.ForeignKey(
+        Sponsor, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("sponsor")
+    )
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("chapter")
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level, default=Level.COMMUNITY)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty while ongoing."))
+
+    class Meta:
+        ordering = ["chapter", "-starts_on"]
+        verbose_name = _("sponsorship")
+        verbose_name_plural = _("sponsorships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="sponsorship_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sponsor} → {self.chapter} ({self.get_level_display()})"
+
+
+class SponsorLiaison(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sponsor_liaisons",
+        verbose_name=_("user"),
+    )
+    sponsor = models.ForeignKey(
+        Sponsor, on_delete=models.CASCADE, related_name="liaisons", verbose_name=_("sponsor")
+    )
+
+    class Meta:
+        verbose_name = _("sponsor liaison")
+        verbose_name_plural = _("sponsor liaisons")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sponsor"], name="liaison_unique_user_sponsor"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.sponsor})"
+
+
+class ChapterRole(models.Model):
+    class Role(models.TextChoices):
+        ORGANIZER = "organizer", _("Organizer")
+        BOARD = "board", _("Board member")
+        VOLUNTEER = "volunteer", _("Volunteer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="chapter_roles",
+        verbose_name=_("user"),
+    )
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="roles", verbose_name=_("chapter")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["chapter", "role"]
+        verbose_name = _("chapter role")
+        verbose_name_plural = _("chapter roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "chapter", "role"], name="chapterrole_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.chapter}"
+
+
+class ChapterInterest(models.Model):
+    """A person's "count me in" for a chapter that is still forming."""
+
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="interests", verbose_name=_("chapter")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="chapter_interests",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chapter interest")
+        verbose_name_plural = _("chapter interests")
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "user"], name="chapterinterest_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.chapter}"

@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chapters.models import Chapter, Venue
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:topic", kwargs={"slug": self.slug})
+
+
+class Meeting(models.Model):
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("chapter")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("venue"),
+    )
+    online_url = models.URLField(_("online link"), blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format, default=Format.IN_PERSON)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    rsvp_opens_at = models.DateTimeField(
+        _("RSVP opens at"), null=True, blank=True, help_text=_("Empty: open as soon as scheduled.")
+    )
+    rsvp_closes_at = models.DateTimeField(
+        _("RSVP closes at"), null=True, blank=True, help_text=_("Empty: open until the meeting starts.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="meetings", verbose_name=_("topics"))
+    # iCalendar SEQUENCE: raised on every change members should see, so calendars update.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    guest_count = models.PositiveIntegerField(
+        _("walk-in guests"), default=0, help_text=_("People who came without an account.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=0), name="meeting_capacity_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(rsvp_opens_at__isnull=True)
+                | Q(rsvp_closes_at__isnull=True)
+                | Q(rsvp_closes_at__gt=F("rsvp_opens_at")),
+                name="meeting_rsvp_window_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["chapter", "starts_at"], name="meeting_chapter_starts"),
+            models.Index(fields=["status", "starts_at"], name="meeting_status_starts"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.local_starts_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", kwargs={"slug": self.chapter.slug, "pk": self.pk})
+
+    @property
+    def local_starts_at(self):
+        return timezone.localtime(self.starts_at, self.chapter.tzinfo)
+
+    @property
+    def local_ends_at(self):
+        return timezone.localtime(self.ends_at, self.chapter.tzinfo)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self):
+        return self.ends_at <= timezone.now()
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        TALK = "talk", _("Talk")
+        SHORT = "short", _("Short session")
+        DISCUSSION = "discussion", _("Discussion")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.TALK)
+    speaker = models.CharField(_("speaker or facilitator"), max_length=120, blank=True)
+    speaker_bio = models.TextField(_("speaker bio"), blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
+    description = models.TextField(_("description"), blank=True)
+    resources_url = models.URLField(_("slides or recording"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="agendaitem_duration_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RSVP(models.Model):
+    class Status(models.TextChoices):
+        GOING = "going", _("Going")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        NOT_GOING = "not_going", _("Not going")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("meeting"))
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("member")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the member joins the waitlist; the waitlist is served in this order.
+    waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+
+    class Meta:
+        ordering = ["meeting", "created_at"]
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="rsvp_unique_meeting_member"),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="rsvp_waitlisted_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["meeting", "status", "waitlisted_at"], name="rsvp_meeting_status"),
+            models.Index(fields=["member", "meeting"], name="rsvp_member_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} – {self.meeting} – {self.get_status_display()}"
