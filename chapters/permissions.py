@@ -74,9 +74,7 @@ def liaison_period(user, chapter_id):
     Overlapping or successive sponsorships are joined; an open-ended one runs to today.
     """
     spans = list(
-        sponsorships_for_liaison(user)
-        .filter(chapter_id=chapter_id)
-        .values_list("starts_on", "ends_on")
+        sponsorships_for_liaison(user).filter(chapter_id=chapter_id).values_list("starts_on", "ends_on")
     )
     if not spans:
         return None

@@ -152,7 +152,9 @@ class RSVP(models.Model):
         WAITLISTED = "waitlisted", _("Waitlisted")
         NOT_GOING = "not_going", _("Not going")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("meeting")
+    )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("member")
     )

@@ -6,8 +6,8 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/itprosig")
 
-from itprosig.settings import *  # noqa: E402, F403
-from itprosig.settings import STORAGES  # noqa: E402
+from itprosig.settings import *  # noqa: F403
+from itprosig.settings import STORAGES
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -1,0 +1,1 @@
+"""Business actions on meetings, one module per concern: rsvp, scheduling, checkin."""
