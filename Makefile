@@ -59,6 +59,7 @@ test: $(VENV)/.test-deps system-test-deps services translations
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 
 lint: $(VENV)/.test-deps

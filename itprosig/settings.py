@@ -125,7 +125,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One French catalogue per area of the product (locale/<area>/fr/LC_MESSAGES/django.po); gettext
+# merges them, so each area keeps its own file.
+LOCALE_PATHS = sorted(path for path in (BASE_DIR / "locale").iterdir() if path.is_dir())
 USE_I18N = True
 USE_TZ = True
 # Storage is UTC; pages convert to the chapter's zone. This is only the fallback for admin forms.
