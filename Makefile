@@ -8,6 +8,8 @@ PORT ?= 8000
 # Tests and benchmarks run against PostgreSQL; `make run` stays embedded (SQLite) unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/itprosig
 PG_HOST := 127.0.0.1
+# Two xdist workers: CI has two cores. PYTEST_ARGS="-n 0 tests/meetings" runs a part serially.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help run test lint format services system-test-deps bench translations demo clean
 
