@@ -1,0 +1,189 @@
+"""RSVP rules: going, not going, cancel; capacity with a first-come waitlist and promotion.
+
+Every write takes a row lock on the meeting first (``select_for_update``) and counts seats inside
+that lock, so two last-second RSVPs can never both take the last seat. Whoever calls these (views,
+admin, tasks) gets the same rules; a refusal raises :class:`RSVPRefused` and changes nothing.
+
+Email verification is an account concern and is checked by the website before it calls in here:
+organizers and imports may RSVP members on their behalf.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings import notifications
+from meetings.models import RSVP, Meeting
+from members.models import Membership
+
+ACTIVE_STATUSES = (RSVP.Status.GOING, RSVP.Status.WAITLISTED)
+
+
+class RSVPRefused(Exception):
+    """An RSVP change the rules do not allow; ``message`` is fit to show the member."""
+
+    MESSAGES = {
+        "not_published": _("This meeting is not open for RSVPs."),
+        "cancelled": _("This meeting has been cancelled."),
+        "started": _("This meeting has already started; RSVPs are closed."),
+        "not_open_yet": _("RSVPs for this meeting are not open yet."),
+        "closed": _("RSVPs for this meeting are closed."),
+        "no_rsvp": _("You have no RSVP to cancel for this meeting."),
+        "inactive": _("This account is not active."),
+    }
+
+    def __init__(self, code):
+        self.code = code
+        self.message = self.MESSAGES[code]
+        super().__init__(code)
+
+
+def rsvp_going(*, meeting, member, now=None):
+    """Take a seat for the member, or a place on the waitlist when the meeting is full.
+
+    Answering "going" again keeps the member's seat or waitlist place; it never moves them to the
+    back of the queue. RSVPing makes the member part of the meeting's chapter (without newsletter
+    consent, which stays a separate choice). Return the RSVP.
+    """
+    with transaction.atomic():
+        locked = _lock(meeting)
+        # Read the clock inside the lock, so waitlist times follow the order of arrival.
+        now = now or timezone.now()
+        _check_can_answer(locked, member, now)
+        rsvp = RSVP.objects.filter(meeting=locked, member=member).first()
+        if rsvp is not None and rsvp.status in ACTIVE_STATUSES:
+            return rsvp
+        if rsvp is None:
+            rsvp = RSVP(meeting=locked, member=member, created_at=now)
+        if _has_free_seat(locked):
+            rsvp.status = RSVP.Status.GOING
+            rsvp.waitlisted_at = None
+        else:
+            rsvp.status = RSVP.Status.WAITLISTED
+            rsvp.waitlisted_at = now
+        rsvp.save()
+        _join_chapter(member=member, chapter_id=locked.chapter_id, now=now)
+        if rsvp.status == RSVP.Status.GOING:
+            notifications.notify_rsvp_going(rsvp)
+        else:
+            notifications.notify_rsvp_waitlisted(rsvp)
+        return rsvp
+
+
+def rsvp_not_going(*, meeting, member, now=None):
+    """Record that the member is not coming, freeing their seat or waitlist place if they had one.
+
+    A member may answer "not going" without having answered before. Return the RSVP.
+    """
+    with transaction.atomic():
+        locked = _lock(meeting)
+        now = now or timezone.now()
+        _check_can_withdraw(locked, member, now)
+        rsvp = RSVP.objects.filter(meeting=locked, member=member).first()
+        if rsvp is None:
+            _check_window(locked, now)
+            return RSVP.objects.create(
+                meeting=locked, member=member, status=RSVP.Status.NOT_GOING, created_at=now
+            )
+        if rsvp.status not in ACTIVE_STATUSES:
+            return rsvp
+        return _withdraw(rsvp, locked)
+
+
+def rsvp_cancel(*, meeting, member, now=None):
+    """Cancel the member's seat or waitlist place; refuse when they hold neither. Return the RSVP."""
+    with transaction.atomic():
+        locked = _lock(meeting)
+        now = now or timezone.now()
+        _check_can_withdraw(locked, member, now)
+        rsvp = RSVP.objects.filter(meeting=locked, member=member, status__in=ACTIVE_STATUSES).first()
+        if rsvp is None:
+            raise RSVPRefused("no_rsvp")
+        return _withdraw(rsvp, locked)
+
+
+def rsvp_promote_waitlisted(*, meeting):
+    """Give free seats to the waitlist in arrival order; return the promoted RSVPs.
+
+    Call after anything that frees seats, such as raising the capacity.
+    """
+    with transaction.atomic():
+        return _promote(_lock(meeting))
+
+
+def _lock(meeting):
+    # Every RSVP write for a meeting queues on this row, so seat counts read inside are exact.
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _check_can_answer(meeting, member, now):
+    if not member.is_active:
+        raise RSVPRefused("inactive")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise RSVPRefused("cancelled")
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise RSVPRefused("not_published")
+    if meeting.starts_at <= now:
+        raise RSVPRefused("started")
+    _check_window(meeting, now)
+
+
+def _check_window(meeting, now):
+    if meeting.rsvp_opens_at and now < meeting.rsvp_opens_at:
+        raise RSVPRefused("not_open_yet")
+    if meeting.rsvp_closes_at and now >= meeting.rsvp_closes_at:
+        raise RSVPRefused("closed")
+
+
+def _check_can_withdraw(meeting, member, now):
+    # Freeing a seat stays possible after RSVPs close, until the meeting starts: the seat can still
+    # go to someone on the waitlist.
+    if not member.is_active:
+        raise RSVPRefused("inactive")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise RSVPRefused("cancelled")
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise RSVPRefused("not_published")
+    if meeting.starts_at <= now:
+        raise RSVPRefused("started")
+
+
+def _withdraw(rsvp, meeting):
+    was_going = rsvp.status == RSVP.Status.GOING
+    rsvp.status = RSVP.Status.NOT_GOING
+    rsvp.waitlisted_at = None
+    rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
+    notifications.notify_rsvp_cancelled(rsvp)
+    if was_going:
+        _promote(meeting)
+    return rsvp
+
+
+def _has_free_seat(meeting):
+    if meeting.capacity is None:
+        return True
+    return RSVP.objects.filter(meeting=meeting, status=RSVP.Status.GOING).count() < meeting.capacity
+
+
+def _promote(meeting):
+    waitlist = RSVP.objects.filter(meeting=meeting, status=RSVP.Status.WAITLISTED).order_by(
+        "waitlisted_at", "pk"
+    )
+    if meeting.capacity is None:
+        candidates = list(waitlist)
+    else:
+        going = RSVP.objects.filter(meeting=meeting, status=RSVP.Status.GOING).count()
+        free = max(meeting.capacity - going, 0)
+        candidates = list(waitlist[:free]) if free else []
+    for rsvp in candidates:
+        rsvp.status = RSVP.Status.GOING
+        rsvp.waitlisted_at = None
+        rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        notifications.notify_rsvp_promoted(rsvp)
+    return candidates
+
+
+def _join_chapter(*, member, chapter_id, now):
+    Membership.objects.get_or_create(
+        member=member, chapter_id=chapter_id, defaults={"joined_at": now, "source": Membership.Source.RSVP}
+    )
