@@ -1,0 +1,54 @@
+"""Links and QR codes that open one RSVP's door check-in.
+
+Each RSVP confirmation carries a QR code of `checkin_url(rsvp)`. The member shows it at the door; a
+volunteer scans it with a phone and lands on that RSVP's check-in page, where only someone allowed
+to check people in at the chapter can act. The URL carries a signed token rather than the bare RSVP
+id, so a link cannot be turned into another member's by editing a number.
+"""
+
+import io
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import translation
+
+_SALT = "itprosig.checkin.rsvp"
+
+
+def _signer():
+    return signing.Signer(salt=_SALT)
+
+
+def checkin_token(rsvp):
+    """Return the signed token naming this RSVP in check-in links."""
+    return _signer().sign(str(rsvp.pk))
+
+
+def rsvp_id_from_token(token):
+    """Return the RSVP id a check-in token names, or None when it was tampered with."""
+    try:
+        value = _signer().unsign(token)
+    except signing.BadSignature:
+        return None
+    return int(value) if value.isdigit() else None
+
+
+def checkin_path(rsvp):
+    """Return the site-relative path of this RSVP's check-in page (default language)."""
+    # Unprefixed: the volunteer who scans the code reads the page in their own language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("checkin:rsvp", kwargs={"meeting_id": rsvp.meeting_id, "token": checkin_token(rsvp)})
+
+
+def checkin_url(rsvp):
+    """Return the absolute URL of this RSVP's check-in page, for email and QR codes."""
+    return f"{settings.SITE_URL}{checkin_path(rsvp)}"
+
+
+def checkin_qr_png(rsvp, *, scale=6):
+    """Return a PNG image (bytes) of a QR code that opens this RSVP's check-in page."""
+    buffer = io.BytesIO()
+    segno.make(checkin_url(rsvp), error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()

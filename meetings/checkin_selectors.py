@@ -1,0 +1,59 @@
+"""Reads for the door check-in pages: who is expected, who came, and the running totals."""
+
+from django.db.models import CharField, Count, Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+
+from .models import RSVP, Meeting
+
+#: The most names the door list shows at once; beyond that the volunteer searches.
+CHECKIN_LIST_LIMIT = 300
+
+
+def checkin_meeting(meeting_id):
+    """Return the meeting with its chapter and venue, or None."""
+    return Meeting.objects.select_related("chapter", "venue").filter(pk=meeting_id).first()
+
+
+def checkin_rsvps(meeting, *, query=""):
+    """Return the RSVPs a volunteer checks in: going and waitlisted, and anyone already in.
+
+    Ordered by the name the door sees; `query` matches the name or the email address.
+    """
+    qs = (
+        RSVP.objects.filter(meeting=meeting)
+        .filter(Q(status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]) | Q(checked_in_at__isnull=False))
+        .select_related("member")
+        .annotate(
+            sort_name=Lower(
+                Coalesce(NullIf("member__display_name", Value("")), "member__email", output_field=CharField())
+            )
+        )
+        .order_by("sort_name", "pk")
+    )
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(Q(member__display_name__icontains=query) | Q(member__email__icontains=query))
+    return qs[:CHECKIN_LIST_LIMIT]
+
+
+def checkin_totals(meeting):
+    """Return the door's running totals for a meeting, in one query."""
+    counts = (
+        Meeting.objects.filter(pk=meeting.pk)
+        .annotate(
+            going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
+            waitlisted=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
+            checked_in=Count("rsvps", filter=Q(rsvps__checked_in_at__isnull=False)),
+            going_checked_in=Count(
+                "rsvps", filter=Q(rsvps__status=RSVP.Status.GOING, rsvps__checked_in_at__isnull=False)
+            ),
+        )
+        .values("going", "waitlisted", "checked_in", "going_checked_in", "guest_count")
+        .first()
+    )
+    if counts is None:
+        return None
+    counts["guests"] = counts.pop("guest_count")
+    counts["present"] = counts["checked_in"] + counts["guests"]
+    counts["still_expected"] = counts["going"] - counts.pop("going_checked_in")
+    return counts

@@ -1,0 +1,172 @@
+"""Door check-in pages: a phone-friendly list with one tap per member, walk-ins and guests.
+
+Every form posts and redirects, so the pages work without JavaScript; `static/js/checkin.js`
+turns the taps into background requests (answered with JSON) and refreshes the totals.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from chapters.permissions import can_check_in
+
+from .checkin_links import rsvp_id_from_token
+from .checkin_selectors import checkin_meeting, checkin_rsvps, checkin_totals
+from .models import RSVP
+from .services.checkin import (
+    CheckInError,
+    checkin_is_open,
+    meeting_guests_adjust,
+    meeting_walk_in,
+    rsvp_check_in,
+    rsvp_check_in_undo,
+)
+
+MAX_QUERY_LENGTH = 100
+
+
+def _wants_json(request):
+    return request.headers.get("x-requested-with") == "fetch"
+
+
+def _meeting_for(request, meeting_id):
+    meeting = checkin_meeting(meeting_id)
+    if meeting is None:
+        raise Http404(_("No such meeting."))
+    if not can_check_in(request.user, meeting.chapter_id):
+        raise PermissionDenied(_("You may not check people in at this chapter's meetings."))
+    return meeting
+
+
+def _list_url(meeting, query=""):
+    url = reverse("checkin:meeting", kwargs={"meeting_id": meeting.pk})
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
+def _back(request, meeting):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(_list_url(meeting))
+
+
+def _answer(request, meeting, *, message, ok=True, rsvp=None, status=200):
+    """Answer a check-in POST: JSON for the page's script, otherwise a message and a redirect."""
+    if _wants_json(request):
+        body = {"ok": ok, "message": message, "totals": checkin_totals(meeting)}
+        if rsvp is not None:
+            body["rsvp"] = {"id": rsvp.pk, "checked_in": rsvp.checked_in_at is not None}
+        return JsonResponse(body, status=status)
+    (messages.success if ok else messages.error)(request, message)
+    return _back(request, meeting)
+
+
+@login_required
+@require_GET
+def meeting_checkin(request, meeting_id):
+    meeting = _meeting_for(request, meeting_id)
+    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
+    rsvps = list(checkin_rsvps(meeting, query=query))
+    context = {
+        "meeting": meeting,
+        "rsvps": rsvps,
+        "query": query,
+        "totals": checkin_totals(meeting),
+        "door_open": checkin_is_open(meeting),
+        "here": _list_url(meeting, query),
+    }
+    return render(request, "meetings/checkin/meeting.html", context)
+
+
+@login_required
+@require_GET
+def meeting_totals(request, meeting_id):
+    meeting = _meeting_for(request, meeting_id)
+    return JsonResponse({"totals": checkin_totals(meeting)})
+
+
+@login_required
+@require_GET
+def rsvp_from_code(request, meeting_id, token):
+    """The page a scanned QR code opens: one member, one big button."""
+    meeting = _meeting_for(request, meeting_id)
+    rsvp_id = rsvp_id_from_token(token)
+    rsvp = (
+        RSVP.objects.select_related("member").filter(pk=rsvp_id, meeting=meeting).first()
+        if rsvp_id is not None
+        else None
+    )
+    if rsvp is None:
+        raise Http404(_("This check-in code is not valid for this meeting."))
+    context = {
+        "meeting": meeting,
+        "rsvp": rsvp,
+        "totals": checkin_totals(meeting),
+        "door_open": checkin_is_open(meeting),
+        "here": request.get_full_path(),
+    }
+    return render(request, "meetings/checkin/rsvp.html", context)
+
+
+@login_required
+@require_POST
+def rsvp_toggle(request, meeting_id, rsvp_id):
+    meeting = _meeting_for(request, meeting_id)
+    rsvp = RSVP.objects.select_related("member", "meeting").filter(pk=rsvp_id, meeting=meeting).first()
+    if rsvp is None:
+        raise Http404(_("No such RSVP at this meeting."))
+    action = request.POST.get("action")
+    name = rsvp.member.public_name
+    try:
+        if action == "in":
+            rsvp = rsvp_check_in(rsvp=rsvp, by=request.user)
+            message = _("%(name)s is checked in.") % {"name": name}
+        elif action == "undo":
+            rsvp = rsvp_check_in_undo(rsvp=rsvp, by=request.user)
+            message = _("Check-in of %(name)s undone.") % {"name": name}
+        else:
+            return _answer(request, meeting, message=_("Unknown action."), ok=False, status=400)
+    except CheckInError as error:
+        return _answer(request, meeting, message=error.message, ok=False, status=400)
+    return _answer(request, meeting, message=message, rsvp=rsvp)
+
+
+@login_required
+@require_POST
+def meeting_walk_in_view(request, meeting_id):
+    meeting = _meeting_for(request, meeting_id)
+    email = request.POST.get("email", "")[:254]
+    try:
+        rsvp, created = meeting_walk_in(meeting=meeting, email=email, by=request.user)
+    except CheckInError as error:
+        return _answer(request, meeting, message=error.message, ok=False, status=400)
+    name = rsvp.member.public_name
+    if created:
+        message = _("%(name)s walked in and is checked in.") % {"name": name}
+    else:
+        message = _("%(name)s had an RSVP and is checked in.") % {"name": name}
+    return _answer(request, meeting, message=message, rsvp=rsvp)
+
+
+@login_required
+@require_POST
+def meeting_guests(request, meeting_id):
+    meeting = _meeting_for(request, meeting_id)
+    raw = request.POST.get("delta", "").strip()
+    try:
+        delta = int(raw)
+    except ValueError:
+        return _answer(request, meeting, message=_("Enter a whole number of guests."), ok=False, status=400)
+    try:
+        count = meeting_guests_adjust(meeting=meeting, delta=delta, by=request.user)
+    except CheckInError as error:
+        return _answer(request, meeting, message=error.message, ok=False, status=400)
+    message = ngettext("%(count)s guest so far.", "%(count)s guests so far.", count) % {"count": count}
+    return _answer(request, meeting, message=message)
