@@ -72,8 +72,15 @@ format: $(VENV)/.test-deps
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-bench: $(VENV)/.test-deps services translations
-	$(PY) bench/run.py
+# Benchmark-only tools (profilers) on top of the test dependencies.
+$(VENV)/.bench-deps: bench/requirements.txt $(VENV)/.test-deps
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	@touch $@
+
+# BENCH_ARGS="--only ceiling,home --duration 5" runs a part; "--reseed" seeds the data again.
+bench: $(VENV)/.bench-deps services translations
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules

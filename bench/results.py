@@ -1,0 +1,114 @@
+"""Write a run's record as bench/results/<date>.json and its summary table into BENCHMARKS.md."""
+
+import datetime
+import json
+from pathlib import Path
+
+from .environment import ROOT
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+MARKDOWN = ROOT / "BENCHMARKS.md"
+START, END = "<!-- bench:latest:start -->", "<!-- bench:latest:end -->"
+# The issue's targets: anonymous pages, logged-in pages and POSTs, as a share of the ceiling.
+RATIO_TARGETS = {"anonymous": 0.6, "logged_in": 0.25, "post": 0.25}
+P99_TARGET_MS = 100
+SUMMARY_KEYS = ("name", "rps", "p50_ms", "p99_ms", "errors", "ratio_to_ceiling", "skipped")
+
+
+def write(record, path=None):
+    RESULTS_DIR.mkdir(exist_ok=True)
+    day = datetime.date.fromisoformat(record["date"][:10])
+    path = Path(path) if path else RESULTS_DIR / f"{day.isoformat()}.json"
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def verdict(entry):
+    if "skipped" in entry:
+        return "skipped"
+    misses = []
+    target = RATIO_TARGETS.get(entry["kind"])
+    if target and (entry["ratio_to_ceiling"] or 0) < target:
+        misses.append(f"ratio < {target}")
+    if entry["p99_ms"] >= P99_TARGET_MS:
+        misses.append(f"p99 ≥ {P99_TARGET_MS} ms")
+    if entry["errors"]:
+        misses.append("errors")
+    return "miss: " + ", ".join(misses) if misses else "met"
+
+
+def summary(record):
+    return {
+        "http": [{key: entry.get(key) for key in SUMMARY_KEYS} for entry in record.get("http", [])],
+        "fanout": record.get("fanout"),
+        "report_scaling": record.get("report_scaling"),
+        "memory_mb": record.get("memory_mb"),
+    }
+
+
+def table(record):
+    lines = [
+        "| target | kind | req/s | p50 ms | p99 ms | errors | ratio to ceiling | target |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for entry in record.get("http", []):
+        if "skipped" in entry:
+            lines.append(f"| {entry['name']} | {entry['kind']} | | | | | | skipped: {entry['skipped']} |")
+            continue
+        lines.append(
+            f"| {entry['name']} | {entry['kind']} | {entry['rps']:.0f} | {entry['p50_ms']:.1f} | "
+            f"{entry['p99_ms']:.1f} | {entry['errors']} | {entry['ratio_to_ceiling']:.2f} | "
+            f"{verdict(entry)} |"
+        )
+    fanout = record.get("fanout") or {}
+    lines.append("")
+    if "msgs_per_s" in fanout:
+        met = "met" if fanout["ratio"] >= 0.5 else "miss: ratio < 0.5"
+        lines.append(
+            f"Newsletter fan-out to {fanout['recipients']:,} subscribers: {fanout['msgs_per_s']:.0f} msg/s "
+            f"through Celery, against {fanout['ceiling_msgs_per_s']:.0f} msg/s from plain smtplib: "
+            f"ratio {fanout['ratio']:.2f} ({met})."
+        )
+    elif fanout:
+        lines.append(f"Newsletter fan-out: skipped: {fanout.get('skipped')}.")
+    scaling = record.get("report_scaling") or []
+    measured = [row for row in scaling if "ms" in row]
+    if measured:
+        lines.append("")
+        lines.append("| RSVPs in the database | chapter report ms |")
+        lines.append("|---:|---:|")
+        lines.extend(f"| {row['rsvps']:,} | {row['ms']:.1f} |" for row in measured)
+        if len(measured) >= 2:
+            growth = measured[-1]["ms"] / measured[0]["ms"]
+            lines.append("")
+            lines.append(f"Growth from the smallest to the largest: {growth:.2f}× (target ≤ 2×).")
+    elif scaling:
+        lines.append(f"Report scaling: skipped: {scaling[0].get('skipped')}.")
+    memory = record.get("memory_mb") or {}
+    lines.append("")
+    lines.append(
+        "Peak memory (VmHWM): gunicorn worker {} MB, Celery worker {} MB.".format(
+            memory.get("gunicorn_worker", "n/a"), memory.get("celery_worker", "n/a")
+        )
+    )
+    return "\n".join(lines)
+
+
+def update_markdown(record, path):
+    machine = record["machine"]
+    block = "\n".join(
+        [
+            START,
+            f"Run of {record['date']} (`{path.relative_to(ROOT)}`), command `{record['command']}`, "
+            f"on {machine['cores']} cores ({machine['cpu']}), {machine['memory_gb']} GB, "
+            f"PostgreSQL {machine['postgresql']}, Python {machine['python']}; "
+            f"load average before {machine['load_before'][0]:.2f}, after {record['load_after'][0]:.2f}.",
+            "",
+            table(record),
+            END,
+        ]
+    )
+    text = MARKDOWN.read_text() if MARKDOWN.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    MARKDOWN.write_text(head + block + tail)
