@@ -1,0 +1,352 @@
+"""Meetings in the organizers' admin: schedule, change, cancel, repeat, export who is coming.
+
+Changes to a saved meeting go through the scheduling services, so members hear about a new time or
+place exactly as they would from any other part of itprosig. Times typed into the form are the
+chapter's local time.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline
+from chapters.models import Chapter
+from chapters.permissions import organized_chapter_ids
+
+from .exports import rsvps_csv_response
+from .models import RSVP, AgendaItem, Meeting, Topic
+from .services import RSVPRefused, rsvp_cancel
+from .services.scheduling import (
+    EDITABLE_FIELDS,
+    meeting_cancel,
+    meeting_duplicate_to_next_month,
+    meeting_update,
+)
+
+_LOCAL_TIME_FIELDS = ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """Topics are shared by the network: organizers find and add them, superusers curate them."""
+
+    list_display = ["name", "slug", "meeting_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_total=Count("meetings"))
+
+    @admin.display(description=_("meetings"), ordering="meeting_total")
+    def meeting_count(self, obj):
+        return obj.meeting_total
+
+    def _organizes(self, request):
+        user = request.user
+        return user.is_active and (user.is_superuser or bool(organized_chapter_ids(user)))
+
+    def has_module_permission(self, request):
+        return self._organizes(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._organizes(request)
+
+    def has_add_permission(self, request):
+        return self._organizes(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class AgendaItemInline(ChapterScopedTabularInline):
+    model = AgendaItem
+    chapter_path = "meeting__chapter"
+    extra = 1
+    fields = ["position", "kind", "title", "speaker", "duration_minutes", "resources_url"]
+
+
+class MeetingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "chapter",
+            "title",
+            "status",
+            "topics",
+            "description",
+            "starts_at",
+            "ends_at",
+            "format",
+            "venue",
+            "online_url",
+            "capacity",
+            "rsvp_opens_at",
+            "rsvp_closes_at",
+            "guest_count",
+        ]
+        help_texts = {"starts_at": _("In the chapter's local time.")}
+
+    def _chapter(self):
+        if self.instance.pk:
+            return self.instance.chapter
+        return self.cleaned_data.get("chapter")
+
+    def clean(self):
+        cleaned = super().clean()
+        chapter = self._chapter()
+        if chapter is None:
+            return cleaned
+        # The form read the times in the time zone active for the request; they mean the
+        # chapter's wall-clock time.
+        current = timezone.get_current_timezone()
+        for name in _LOCAL_TIME_FIELDS:
+            value = cleaned.get(name)
+            if value is not None:
+                cleaned[name] = timezone.make_aware(timezone.make_naive(value, current), chapter.tzinfo)
+        venue = cleaned.get("venue")
+        if venue is not None and venue.chapter_id != chapter.pk:
+            self.add_error("venue", _("Choose one of this chapter's venues."))
+        meeting_format = cleaned.get("format")
+        if meeting_format in (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID) and venue is None:
+            self.add_error("venue", _("An in-person or hybrid meeting needs a venue."))
+        if meeting_format in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not cleaned.get("online_url"):
+            self.add_error("online_url", _("An online or hybrid meeting needs its online link."))
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        return cleaned
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ChapterScopedAdmin):
+    form = MeetingAdminForm
+    inlines = [AgendaItemInline]
+    list_display = ["title", "chapter", "local_start", "status", "format", "going", "waitlisted"]
+    list_filter = ["status", "format", "chapter", "topics"]
+    list_select_related = ["chapter", "venue"]
+    search_fields = ["title", "description", "agenda_items__title", "agenda_items__speaker"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["topics"]
+    actions = ["duplicate_to_next_month", "cancel_meetings", "export_rsvps"]
+    fieldsets = [
+        (None, {"fields": ["chapter", "title", "status", "topics", "description"]}),
+        (
+            _("When and where (chapter's local time)"),
+            {"fields": ["starts_at", "ends_at", "format", "venue", "online_url"]},
+        ),
+        (_("RSVPs"), {"fields": ["capacity", "rsvp_opens_at", "rsvp_closes_at", "guest_count", "sequence"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                going_total=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
+                waitlist_total=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
+            )
+        )
+
+    @admin.display(description=_("starts (local time)"), ordering="starts_at")
+    def local_start(self, obj):
+        return timezone.localtime(obj.starts_at, obj.chapter.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
+
+    @admin.display(description=_("going"), ordering="going_total")
+    def going(self, obj):
+        if obj.capacity is None:
+            return obj.going_total
+        return f"{obj.going_total} / {obj.capacity}"
+
+    @admin.display(description=_("waitlist"), ordering="waitlist_total")
+    def waitlisted(self, obj):
+        return obj.waitlist_total
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_cancelled:
+            # A cancelled meeting is history: members were told, calendars updated.
+            return [f.name for f in Meeting._meta.fields if f.editable] + ["topics", "sequence"]
+        if obj is not None:
+            return ["chapter", "sequence"]
+        return ["sequence"]
+
+    def get_inlines(self, request, obj):
+        return [] if obj is not None and obj.is_cancelled else self.inlines
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        ids = organized_chapter_ids(request.user)
+        if "chapter" not in initial and len(ids) == 1:
+            initial["chapter"] = next(iter(ids))
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "venue" and field is not None:
+            chapter_id = self._form_chapter_id(request)
+            if chapter_id is not None:
+                field.queryset = field.queryset.filter(chapter_id=chapter_id)
+        return field
+
+    def _form_chapter_id(self, request):
+        """Return the chapter whose venues the form offers: the meeting's, or the only one."""
+        match = request.resolver_match
+        object_id = match.kwargs.get("object_id") if match else None
+        if object_id:
+            meeting = self.get_queryset(request).filter(pk=object_id).values("chapter_id").first()
+            return meeting["chapter_id"] if meeting else None
+        chapter = request.POST.get("chapter") or request.GET.get("chapter")
+        if chapter and chapter.isdigit():
+            return int(chapter)
+        ids = organized_chapter_ids(request.user)
+        return next(iter(ids)) if len(ids) == 1 else None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Show and read a saved meeting's times in its chapter's zone; a new meeting's form reads
+        # them in the zone of the organizer's only chapter, and clean() corrects for the others.
+        chapter_id = self._form_chapter_id(request)
+        chapter = Chapter.objects.filter(pk=chapter_id).first() if chapter_id else None
+        with timezone.override(chapter.tzinfo if chapter else None):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Render while the zone is active: a TemplateResponse would otherwise render later.
+            if hasattr(response, "render"):
+                response.render()
+            return response
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.save()
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
+        try:
+            changed = meeting_update(meeting=obj, changes=changes)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        if changed and obj.status == Meeting.Status.SCHEDULED:
+            self.message_user(request, _("Members going or waitlisted are told about the change."))
+
+    @admin.action(description=_("Duplicate to next month (as a draft)"))
+    def duplicate_to_next_month(self, request, queryset):
+        copies = [meeting_duplicate_to_next_month(meeting=m) for m in queryset.select_related("chapter")]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d meeting copied to next month as a draft.",
+                "%(count)d meetings copied to next month as drafts.",
+                len(copies),
+            )
+            % {"count": len(copies)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Cancel meeting and tell members"))
+    def cancel_meetings(self, request, queryset):
+        meetings = list(queryset.exclude(status=Meeting.Status.CANCELLED).select_related("chapter"))
+        if not meetings:
+            self.message_user(request, _("The selected meetings are already cancelled."), messages.WARNING)
+            return None
+        if request.POST.get("confirmed") != "yes":
+            people = RSVP.objects.filter(
+                meeting__in=meetings, status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]
+            ).count()
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Cancel meetings?"),
+                "opts": self.model._meta,
+                "meetings": meetings,
+                "people": people,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "action": "cancel_meetings",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/meetings/meeting/cancel_confirmation.html", context)
+        for meeting in meetings:
+            meeting_cancel(meeting=meeting)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d meeting cancelled; everyone going or waitlisted is told.",
+                "%(count)d meetings cancelled; everyone going or waitlisted is told.",
+                len(meetings),
+            )
+            % {"count": len(meetings)},
+            messages.SUCCESS,
+        )
+        return None
+
+    @admin.action(description=_("Export RSVPs as CSV"))
+    def export_rsvps(self, request, queryset):
+        rsvps = RSVP.objects.filter(meeting__in=queryset)
+        return rsvps_csv_response(rsvps, filename=f"rsvps-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+class CheckedInFilter(admin.SimpleListFilter):
+    title = _("checked in")
+    parameter_name = "checked_in"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(checked_in_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(checked_in_at__isnull=True)
+        return queryset
+
+
+@admin.register(RSVP)
+class RSVPAdmin(ChapterScopedAdmin):
+    """Who answered what. RSVPs change only through the RSVP rules (capacity, waitlist, email)."""
+
+    chapter_path = "meeting__chapter"
+    list_display = ["member", "meeting", "status", "created_at", "waitlisted_at", "checked_in_at"]
+    list_filter = ["status", CheckedInFilter, "meeting__chapter"]
+    list_select_related = ["member", "meeting__chapter"]
+    search_fields = ["member__email", "member__display_name", "meeting__title"]
+    date_hierarchy = "created_at"
+    actions = ["cancel_rsvps", "export_rsvps"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would skip the waitlist promotion and the member's email; cancel instead.
+        return (
+            request.user.is_active
+            and request.user.is_superuser
+            and super().has_delete_permission(request, obj)
+        )
+
+    @admin.action(description=_("Cancel these RSVPs (frees seats for the waitlist)"))
+    def cancel_rsvps(self, request, queryset):
+        done, refused = 0, []
+        for rsvp in queryset.select_related("meeting", "member"):
+            try:
+                rsvp_cancel(meeting=rsvp.meeting, member=rsvp.member)
+                done += 1
+            except RSVPRefused as refusal:
+                refused.append(f"{rsvp.member}: {refusal.message}")
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d RSVP cancelled.", "%(count)d RSVPs cancelled.", done) % {"count": done},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(request, "; ".join(refused), messages.WARNING)
+
+    @admin.action(description=_("Export RSVPs as CSV"))
+    def export_rsvps(self, request, queryset):
+        return rsvps_csv_response(queryset, filename=f"rsvps-{timezone.localdate():%Y-%m-%d}.csv")

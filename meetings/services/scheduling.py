@@ -1,0 +1,172 @@
+"""Scheduling: change, cancel and repeat meetings, telling members what they need to know.
+
+Each service locks the meeting row, so it never races an RSVP (which takes the same lock), and
+writes members' notifications in its own transaction: if the change rolls back, no email goes out.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings import notifications
+from meetings.models import AgendaItem, Meeting
+
+from .rsvp import rsvp_promote_waitlisted
+
+# Changes that make members' calendars and plans out of date: these raise SEQUENCE and send email.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "venue", "online_url", "format")
+# Changes that calendars show but that do not warrant an email.
+CALENDAR_FIELDS = ("title", "description")
+EDITABLE_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "format",
+    "capacity",
+    "rsvp_opens_at",
+    "rsvp_closes_at",
+    "description",
+    "status",
+    "guest_count",
+)
+
+
+def meeting_update(*, meeting, changes):
+    """Apply `changes` (field name to new value) to the meeting and return the changed field names.
+
+    A change to the time, venue, online link or format raises the meeting's iCalendar SEQUENCE
+    and, once the meeting is scheduled, tells everyone going or waitlisted. A title or description
+    change raises SEQUENCE only. Raising the capacity gives the freed seats to the waitlist. Setting
+    the status to cancelled goes through meeting_cancel. Invalid values raise ValidationError and
+    change nothing.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = _lock(meeting)
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        cancelling = "status" in changed and changes["status"] == Meeting.Status.CANCELLED
+        if locked.is_cancelled and changed:
+            raise ValidationError(_("A cancelled meeting cannot be changed."))
+        for name in changed:
+            if name != "status" or not cancelling:
+                setattr(locked, name, changes[name])
+        if not changed:
+            return []
+        locked.full_clean(exclude=["chapter", "topics"])
+        _check_venue_belongs_to_chapter(locked)
+        if any(name in NOTIFIED_FIELDS + CALENDAR_FIELDS for name in changed):
+            locked.sequence += 1
+        locked.save()
+        notified = [name for name in changed if name in NOTIFIED_FIELDS]
+        if notified and locked.status == Meeting.Status.SCHEDULED:
+            notifications.notify_meeting_changed(locked, notified)
+        if "capacity" in changed and locked.status == Meeting.Status.SCHEDULED:
+            rsvp_promote_waitlisted(meeting=locked)
+        if cancelling:
+            meeting_cancel(meeting=locked)
+        _refresh(meeting, locked)
+        return changed
+
+
+def meeting_cancel(*, meeting):
+    """Cancel the meeting and tell everyone going or waitlisted; return the meeting.
+
+    RSVPs are kept, so the organizer still sees who was coming. Cancelling twice is refused.
+    """
+    with transaction.atomic():
+        locked = _lock(meeting)
+        if locked.is_cancelled:
+            raise ValidationError(_("This meeting is already cancelled."))
+        was_scheduled = locked.status == Meeting.Status.SCHEDULED
+        locked.status = Meeting.Status.CANCELLED
+        locked.sequence += 1
+        locked.save(update_fields=["status", "sequence", "updated_at"])
+        if was_scheduled:
+            # A draft was never announced: nobody to tell.
+            notifications.notify_meeting_cancelled(locked)
+        _refresh(meeting, locked)
+        return meeting
+
+
+def meeting_duplicate_to_next_month(*, meeting):
+    """Plan the same meeting a month later and return the new draft.
+
+    The copy falls on the same weekday of the same week of the month (the third Tuesday stays the
+    third Tuesday; a fifth one becomes the month's last), at the same local time in the chapter's
+    time zone, whatever daylight saving time does. Agenda, topics, venue, capacity and the RSVP
+    window (relative to the start) are copied; RSVPs are not.
+    """
+    tz = meeting.chapter.tzinfo
+    start_day = timezone.localtime(meeting.starts_at, tz).date()
+    days = datetime.timedelta(days=(next_month_same_weekday(start_day) - start_day).days)
+
+    def shifted(moment):
+        # Move the wall-clock time, not the UTC instant: 6 pm stays 6 pm across a DST change.
+        if moment is None:
+            return None
+        return timezone.make_aware(timezone.localtime(moment, tz).replace(tzinfo=None) + days, tz)
+
+    with transaction.atomic():
+        copy = Meeting.objects.create(
+            chapter=meeting.chapter,
+            title=meeting.title,
+            starts_at=shifted(meeting.starts_at),
+            ends_at=shifted(meeting.ends_at),
+            venue=meeting.venue,
+            online_url=meeting.online_url,
+            format=meeting.format,
+            capacity=meeting.capacity,
+            rsvp_opens_at=shifted(meeting.rsvp_opens_at),
+            rsvp_closes_at=shifted(meeting.rsvp_closes_at),
+            status=Meeting.Status.DRAFT,
+            description=meeting.description,
+        )
+        copy.topics.set(meeting.topics.all())
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                meeting=copy,
+                position=item.position,
+                title=item.title,
+                kind=item.kind,
+                speaker=item.speaker,
+                speaker_bio=item.speaker_bio,
+                duration_minutes=item.duration_minutes,
+                description=item.description,
+            )
+            for item in meeting.agenda_items.all()
+        )
+        return copy
+
+
+def next_month_same_weekday(day):
+    """Return the day in the next month with the same weekday and week of the month as `day`."""
+    week = (day.day - 1) // 7  # 0 for the first Tuesday, 4 for a fifth one
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    first = datetime.date(year, month, 1)
+    candidate = first + datetime.timedelta(days=(day.weekday() - first.weekday()) % 7 + 7 * week)
+    while candidate.month != month:
+        candidate -= datetime.timedelta(days=7)
+    return candidate
+
+
+def _lock(meeting):
+    return Meeting.objects.select_for_update().select_related("chapter").get(pk=meeting.pk)
+
+
+def _check_venue_belongs_to_chapter(meeting):
+    if meeting.venue_id and meeting.venue.chapter_id != meeting.chapter_id:
+        raise ValidationError({"venue": _("Choose one of this chapter's venues.")})
+
+
+def _refresh(meeting, locked):
+    # Keep the caller's instance in step with what was saved.
+    if meeting is not locked:
+        for field in Meeting._meta.concrete_fields:
+            setattr(meeting, field.attname, getattr(locked, field.attname))

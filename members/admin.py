@@ -1,0 +1,148 @@
+"""Members and memberships in the organizers' admin.
+
+An organizer sees the members of their chapters (read-only: a member's account is theirs) and
+manages those chapters' memberships. Superusers manage accounts.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopeMixin
+from chapters.permissions import organized_chapter_ids
+
+from .models import Member, Membership
+
+
+class MemberCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = Member
+        fields = ["email", "display_name"]
+
+
+class MemberChangeForm(UserChangeForm):
+    class Meta:
+        model = Member
+        fields = "__all__"
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["chapter", "joined_at", "source", "newsletter_subscribed", "newsletter_consent_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("chapter")
+        if request.user.is_superuser:
+            return qs
+        # An organizer sees a member's memberships of their own chapters only.
+        return qs.filter(chapter__in=organized_chapter_ids(request.user))
+
+
+@admin.register(Member)
+class MemberAdmin(ChapterScopeMixin, UserAdmin):
+    chapter_path = "memberships__chapter"
+    form = MemberChangeForm
+    add_form = MemberCreationForm
+    ordering = ["email"]
+    list_display = ["email", "display_name", "preferred_language", "date_joined", "is_active"]
+    list_filter = ["is_active", "is_superuser", "preferred_language", "memberships__chapter"]
+    search_fields = ["email", "display_name"]
+    date_hierarchy = "date_joined"
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "bio", "preferred_language", "time_zone"]}),
+        (_("Consents"), {"fields": ["share_contact_with_sponsors", "show_name_on_attendee_lists"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    # What an organizer may read about a member of their chapter: no password hash, no access flags.
+    organizer_fieldsets = [
+        (None, {"fields": ["email", "display_name", "preferred_language", "time_zone"]}),
+        (_("Consents"), {"fields": ["share_contact_with_sponsors", "show_name_on_attendee_lists"]}),
+        (_("Dates"), {"fields": ["date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})
+    ]
+    filter_horizontal = []
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.organizer_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return ["preferred_language", "memberships__chapter"]
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = [
+            "member",
+            "chapter",
+            "joined_at",
+            "source",
+            "newsletter_subscribed",
+            "newsletter_consent_at",
+            "newsletter_consent_source",
+            "newsletter_unsubscribed_at",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("newsletter_subscribed") and not cleaned.get("newsletter_consent_at"):
+            # Anti-spam law (CASL): no newsletter without a recorded consent.
+            self.add_error(
+                "newsletter_consent_at",
+                _("Record when the member consented before subscribing them to the newsletter."),
+            )
+        return cleaned
+
+
+@admin.register(Membership)
+class MembershipAdmin(ChapterScopedAdmin):
+    form = MembershipForm
+    list_display = ["member", "chapter", "joined_at", "source", "newsletter_subscribed"]
+    list_filter = ["chapter", "source", "newsletter_subscribed"]
+    list_select_related = ["member", "chapter"]
+    search_fields = ["member__email", "member__display_name"]
+    date_hierarchy = "joined_at"
+    autocomplete_fields = ["member"]
+    fieldsets = [
+        (None, {"fields": ["member", "chapter", "joined_at", "source"]}),
+        (
+            _("Newsletter"),
+            {
+                "fields": [
+                    "newsletter_subscribed",
+                    "newsletter_consent_at",
+                    "newsletter_consent_source",
+                    "newsletter_unsubscribed_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_changeform_initial_data(self, request):
+        return {"source": Membership.Source.ADMIN, **super().get_changeform_initial_data(request)}
