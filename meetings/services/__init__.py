@@ -1,6 +1,14 @@
 """Business actions on meetings, one module per concern: rsvp, scheduling, checkin."""
 
-from .rsvp import RSVPRefused, rsvp_cancel, rsvp_going, rsvp_not_going, rsvp_promote_waitlisted
+from .rsvp import (
+    RSVPRefused,
+    rsvp_cancel,
+    rsvp_going,
+    rsvp_not_going,
+    rsvp_promote_waitlisted,
+    rsvp_refusal,
+    rsvp_withdraw_all,
+)
 
 __all__ = [
     "RSVPRefused",
@@ -8,4 +16,6 @@ __all__ = [
     "rsvp_going",
     "rsvp_not_going",
     "rsvp_promote_waitlisted",
+    "rsvp_refusal",
+    "rsvp_withdraw_all",
 ]

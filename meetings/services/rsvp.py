@@ -102,6 +102,31 @@ def rsvp_cancel(*, meeting, member, now=None):
         return _withdraw(rsvp, locked)
 
 
+def rsvp_withdraw_all(*, member, now=None):
+    """Give up every seat and waitlist place the member holds for meetings yet to start.
+
+    Used when an account is closed, so the seats go to the waitlist. Return the RSVPs withdrawn.
+    """
+    now = now or timezone.now()
+    meeting_ids = list(
+        RSVP.objects.filter(
+            member=member,
+            status__in=ACTIVE_STATUSES,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__gt=now,
+        ).values_list("meeting_id", flat=True)
+    )
+    withdrawn = []
+    with transaction.atomic():
+        # Lock meetings in a fixed order so two closures never wait on each other.
+        for meeting in Meeting.objects.filter(pk__in=meeting_ids).order_by("pk"):
+            locked = _lock(meeting)
+            rsvp = RSVP.objects.filter(meeting=locked, member=member, status__in=ACTIVE_STATUSES).first()
+            if rsvp is not None:
+                withdrawn.append(_withdraw(rsvp, locked))
+    return withdrawn
+
+
 def rsvp_promote_waitlisted(*, meeting):
     """Give free seats to the waitlist in arrival order; return the promoted RSVPs.
 
@@ -116,9 +141,26 @@ def _lock(meeting):
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
+def rsvp_refusal(meeting, *, now=None):
+    """Return why no one can answer this meeting now (an RSVPRefused), or None when RSVPs are open.
+
+    Pages use it to decide whether to offer the RSVP buttons; the writes above check again under
+    the lock.
+    """
+    try:
+        _check_meeting_open(meeting, now or timezone.now())
+    except RSVPRefused as refused:
+        return refused
+    return None
+
+
 def _check_can_answer(meeting, member, now):
     if not member.is_active:
         raise RSVPRefused("inactive")
+    _check_meeting_open(meeting, now)
+
+
+def _check_meeting_open(meeting, now):
     if meeting.status == Meeting.Status.CANCELLED:
         raise RSVPRefused("cancelled")
     if meeting.status != Meeting.Status.SCHEDULED:

@@ -1,0 +1,59 @@
+"""Read-side queries for the chapter list and chapter pages."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Chapter, ChapterInterest, ChapterRole, Sponsorship
+
+
+def _count(model, **filters):
+    return Coalesce(
+        Subquery(
+            model.objects.filter(chapter=OuterRef("pk"), **filters)
+            .order_by()
+            .values("chapter")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def chapters_with_counts():
+    """Return every chapter with its member count and, for forming chapters, its interest count."""
+    # Memberships live in the members app, which depends on this one: reach them through the relation.
+    membership = Chapter._meta.get_field("memberships").related_model
+    return Chapter.objects.annotate(
+        member_count=_count(membership),
+        interest_count=_count(ChapterInterest),
+    ).order_by("status", "name")
+
+
+def chapter_for_page(slug):
+    return get_object_or_404(chapters_with_counts(), slug=slug)
+
+
+def chapter_organizers(chapter):
+    """Return the chapter's organizers and board members, organizers first."""
+    return (
+        ChapterRole.objects.filter(
+            chapter=chapter, role__in=(ChapterRole.Role.ORGANIZER, ChapterRole.Role.BOARD)
+        )
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
+
+
+def current_sponsorships(chapter, *, today=None):
+    """Return the sponsorships running today, highest level first."""
+    today = today or timezone.localdate()
+    levels = [level for level, _label in Sponsorship.Level.choices]
+    return sorted(
+        Sponsorship.objects.filter(chapter=chapter, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("sponsor"),
+        key=lambda s: (levels.index(s.level), s.sponsor.name),
+    )

@@ -1,0 +1,161 @@
+"""Public chapter pages, the network home, and joining or leaving a chapter."""
+
+import datetime
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from itprosig.page_cache import cache_anonymous_page
+from meetings import selectors as meeting_selectors
+from meetings.calendar import build_calendar
+from members import selectors as member_selectors
+from members.forms import JoinForm
+from members.services import (
+    MembershipRefused,
+    chapter_interest_add,
+    chapter_interest_remove,
+    membership_join,
+    membership_leave,
+)
+
+from . import selectors
+from .models import Chapter, ChapterInterest
+
+HOME_UPCOMING = 12
+CHAPTER_UPCOMING = 24
+PAST_PER_PAGE = 12
+# A feed holds what calendars need: everything upcoming and about a year of history.
+FEED_PAST_DAYS = 400
+
+
+@cache_anonymous_page
+def home(request):
+    chapters = list(selectors.chapters_with_counts())
+    upcoming = meeting_selectors.upcoming_meetings()[:HOME_UPCOMING]
+    return render(
+        request,
+        "chapters/home.html",
+        {
+            "active_chapters": [c for c in chapters if not c.is_forming],
+            "forming_chapters": [c for c in chapters if c.is_forming],
+            "upcoming": upcoming,
+        },
+    )
+
+
+@cache_anonymous_page
+def chapter_list(request):
+    chapters = list(selectors.chapters_with_counts())
+    return render(
+        request,
+        "chapters/chapter_list.html",
+        {
+            "active_chapters": [c for c in chapters if not c.is_forming],
+            "forming_chapters": [c for c in chapters if c.is_forming],
+        },
+    )
+
+
+@cache_anonymous_page
+def chapter_detail(request, slug):
+    chapter = selectors.chapter_for_page(slug)
+    past = Paginator(meeting_selectors.past_meetings(chapter=chapter), PAST_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "chapter": chapter,
+        "organizers": selectors.chapter_organizers(chapter),
+        "sponsorships": selectors.current_sponsorships(chapter),
+        "upcoming": meeting_selectors.upcoming_meetings(chapter=chapter)[:CHAPTER_UPCOMING],
+        "past": past,
+        "membership": member_selectors.membership_of(request.user, chapter),
+        "join_form": JoinForm(),
+    }
+    if chapter.is_forming and request.user.is_authenticated:
+        context["counted_in"] = ChapterInterest.objects.filter(chapter=chapter, user=request.user).exists()
+    return render(request, "chapters/chapter_detail.html", context)
+
+
+@cache_anonymous_page
+def chapter_calendar(request, slug):
+    chapter = get_object_or_404(Chapter, slug=slug)
+    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+    meetings = (
+        meeting_selectors.with_topics(meeting_selectors.public_meetings())
+        .filter(chapter=chapter, ends_at__gte=since)
+        .prefetch_related("agenda_items")
+        .order_by("starts_at")
+    )
+    calendar = build_calendar(meetings, name=chapter.name)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{chapter.slug}.ics"'
+    return response
+
+
+def member_post(view):
+    """Let a logged-in member's POST through; send a GET to the chapter page and a visitor to log in."""
+
+    @wraps(view)
+    def wrapped(request, slug):
+        chapter = get_object_or_404(Chapter, slug=slug)
+        if request.method != "POST":
+            return redirect(chapter)
+        if not request.user.is_authenticated:
+            return redirect_to_login(chapter.get_absolute_url())
+        return view(request, chapter)
+
+    return wrapped
+
+
+@member_post
+def chapter_join(request, chapter):
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your choice could not be read; please try again."))
+        return redirect(chapter)
+    try:
+        _membership, created = membership_join(
+            member=request.user, chapter=chapter, newsletter=form.cleaned_data["newsletter"]
+        )
+    except MembershipRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if created:
+            messages.success(request, _("Welcome to %(chapter)s!") % {"chapter": chapter.name})
+        else:
+            messages.info(request, _("You are a member of %(chapter)s.") % {"chapter": chapter.name})
+    return redirect(chapter)
+
+
+@member_post
+def chapter_leave(request, chapter):
+    if membership_leave(member=request.user, chapter=chapter):
+        messages.success(request, _("You have left %(chapter)s.") % {"chapter": chapter.name})
+    else:
+        messages.info(request, _("You were not a member of %(chapter)s.") % {"chapter": chapter.name})
+    return redirect(chapter)
+
+
+@member_post
+def chapter_interest(request, chapter):
+    if request.POST.get("action") == "withdraw":
+        chapter_interest_remove(member=request.user, chapter=chapter)
+        messages.info(request, _("You are no longer counted in for %(chapter)s.") % {"chapter": chapter.name})
+        return redirect(chapter)
+    try:
+        chapter_interest_add(member=request.user, chapter=chapter)
+    except MembershipRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Thank you: you are counted in for %(chapter)s. We will write when it starts meeting.")
+            % {"chapter": chapter.name},
+        )
+    return redirect(chapter)

@@ -1,0 +1,104 @@
+"""Meeting and topic pages, RSVPs, and single-meeting calendar files."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from chapters.permissions import can_check_in, can_organize
+from itprosig.page_cache import cache_anonymous_page
+from members.selectors import has_verified_email
+
+from . import selectors
+from .calendar import build_calendar, google_calendar_url
+from .forms import RSVPForm
+from .jsonld import as_script, meeting_event
+from .models import RSVP
+from .services import RSVPRefused, rsvp_cancel, rsvp_going, rsvp_not_going, rsvp_refusal
+
+PAST_PER_PAGE = 12
+
+
+@cache_anonymous_page
+def meeting_detail(request, slug, pk):
+    meeting = selectors.meeting_for_page(slug=slug, pk=pk, user=request.user)
+    counts = selectors.seat_counts(meeting)
+    rsvp = selectors.member_rsvp(meeting, request.user)
+    user = request.user
+    context = {
+        "meeting": meeting,
+        "chapter": meeting.chapter,
+        "counts": counts,
+        "rsvp": rsvp,
+        "attendees": selectors.listed_attendees(meeting),
+        "google_calendar_url": google_calendar_url(meeting),
+        "jsonld": as_script(meeting_event(meeting, counts=counts)),
+        "rsvp_refusal": rsvp_refusal(meeting),
+        "show_online_link": bool(rsvp and rsvp.status == RSVP.Status.GOING and meeting.online_url),
+        "can_check_in": user.is_authenticated and can_check_in(user, meeting.chapter_id),
+        "can_organize": user.is_authenticated and can_organize(user, meeting.chapter_id),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def meeting_rsvp(request, slug, pk):
+    meeting = selectors.meeting_for_page(slug=slug, pk=pk, user=request.user)
+    if request.method != "POST":
+        return redirect(meeting)
+    if not request.user.is_authenticated:
+        return redirect_to_login(meeting.get_absolute_url())
+    if not has_verified_email(request.user):
+        messages.error(request, _("Please confirm your email address before you RSVP: check your inbox."))
+        return redirect(meeting)
+    form = RSVPForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose “Going” or “Not going”."))
+        return redirect(meeting)
+    answer = form.cleaned_data["answer"]
+    try:
+        if answer == RSVPForm.GOING:
+            rsvp = rsvp_going(meeting=meeting, member=request.user)
+        elif answer == RSVPForm.NOT_GOING:
+            rsvp = rsvp_not_going(meeting=meeting, member=request.user)
+        else:
+            rsvp = rsvp_cancel(meeting=meeting, member=request.user)
+    except RSVPRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(meeting)
+    messages.success(request, _answer_message(rsvp))
+    return redirect(meeting)
+
+
+def _answer_message(rsvp):
+    if rsvp.status == RSVP.Status.GOING:
+        return _("You are going. See you there!")
+    if rsvp.status == RSVP.Status.WAITLISTED:
+        return _("The meeting is full: you are on the waitlist, and we will email you if a seat frees up.")
+    return _("Thanks for letting us know you are not coming.")
+
+
+@cache_anonymous_page
+def meeting_ics(request, slug, pk):
+    meeting = selectors.meeting_for_page(slug=slug, pk=pk, user=request.user)
+    calendar = build_calendar([meeting], name=meeting.chapter.name)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.chapter.slug}-{meeting.pk}.ics"'
+    return response
+
+
+@cache_anonymous_page
+def topic_list(request):
+    return render(request, "meetings/topic_list.html", {"topics": selectors.topics_with_counts()})
+
+
+@cache_anonymous_page
+def topic_detail(request, slug):
+    topic = selectors.topic_for_page(slug)
+    past = Paginator(selectors.past_meetings(topic=topic), PAST_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/topic_detail.html",
+        {"topic": topic, "upcoming": selectors.upcoming_meetings(topic=topic)[:24], "past": past},
+    )

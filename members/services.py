@@ -1,0 +1,128 @@
+"""Writes a member can cause on their own account and memberships."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chapters.models import ChapterInterest, ChapterRole, SponsorLiaison
+
+from .models import Membership
+
+PROFILE_FIELDS = (
+    "display_name",
+    "bio",
+    "preferred_language",
+    "time_zone",
+    "share_contact_with_sponsors",
+    "show_name_on_attendee_lists",
+)
+
+
+class MembershipRefused(Exception):
+    """A join or "count me in" the rules do not allow; ``message`` is fit to show the member."""
+
+    MESSAGES = {
+        "forming": _("This chapter is still forming: say “count me in” and we will let you know."),
+        "not_forming": _("This chapter already meets: join it instead."),
+        "inactive": _("This account is not active."),
+    }
+
+    def __init__(self, code):
+        self.code = code
+        self.message = self.MESSAGES[code]
+        super().__init__(code)
+
+
+def membership_join(*, member, chapter, newsletter=False, now=None):
+    """Make the member part of an active chapter; subscribe to its newsletter only if asked.
+
+    Joining again is harmless; asking for the newsletter again records consent if it was missing.
+    Return (membership, created).
+    """
+    if not member.is_active:
+        raise MembershipRefused("inactive")
+    if chapter.is_forming:
+        raise MembershipRefused("forming")
+    now = now or timezone.now()
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            member=member, chapter=chapter, defaults={"joined_at": now, "source": Membership.Source.WEBSITE}
+        )
+        if newsletter and not membership.newsletter_subscribed:
+            # CASL: consent is explicit, and its time and source are kept.
+            membership.newsletter_subscribed = True
+            membership.newsletter_consent_at = now
+            membership.newsletter_consent_source = Membership.Source.WEBSITE
+            membership.newsletter_unsubscribed_at = None
+            membership.save(
+                update_fields=[
+                    "newsletter_subscribed",
+                    "newsletter_consent_at",
+                    "newsletter_consent_source",
+                    "newsletter_unsubscribed_at",
+                ]
+            )
+    return membership, created
+
+
+def membership_leave(*, member, chapter):
+    """Remove the member from a chapter (and so from its newsletter). Return whether they were in it."""
+    deleted, _detail = Membership.objects.filter(member=member, chapter=chapter).delete()
+    return bool(deleted)
+
+
+def chapter_interest_add(*, member, chapter):
+    """Record the member's "count me in" for a forming chapter. Return (interest, created)."""
+    if not member.is_active:
+        raise MembershipRefused("inactive")
+    if not chapter.is_forming:
+        raise MembershipRefused("not_forming")
+    return ChapterInterest.objects.get_or_create(chapter=chapter, user=member)
+
+
+def chapter_interest_remove(*, member, chapter):
+    deleted, _detail = ChapterInterest.objects.filter(chapter=chapter, user=member).delete()
+    return bool(deleted)
+
+
+def member_profile_update(*, member, **fields):
+    """Change the member's profile and consent flags; unknown fields are refused."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean(exclude=["password", "email"])
+    member.save(update_fields=list(fields))
+    return member
+
+
+def member_erase(*, member):
+    """Erase a member's personal data and close the account.
+
+    The row stays, anonymous, so past attendance still counts in chapters' figures; the name, email,
+    profile, consents, roles and newsletter subscriptions are gone and nobody can log in as it.
+    Cancel the member's upcoming RSVPs first (meetings' service), so their seats go to the waitlist.
+    """
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=member).delete()
+        ChapterInterest.objects.filter(user=member).delete()
+        ChapterRole.objects.filter(user=member).delete()
+        SponsorLiaison.objects.filter(user=member).delete()
+        Membership.objects.filter(member=member).update(
+            newsletter_subscribed=False, newsletter_unsubscribed_at=timezone.now()
+        )
+        member.email = f"erased-{member.pk}@invalid.example.org"
+        member.display_name = ""
+        member.bio = ""
+        member.share_contact_with_sponsors = False
+        member.show_name_on_attendee_lists = False
+        member.is_active = False
+        member.is_staff = False
+        member.is_superuser = False
+        member.set_unusable_password()
+        member.save()
+        member.groups.clear()
+        member.user_permissions.clear()
+    return member

@@ -1,0 +1,80 @@
+"""A member's own pages: dashboard, profile and consents, data export, closing the account."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings import selectors as meeting_selectors
+from meetings.services import rsvp_withdraw_all
+
+from . import selectors
+from .forms import DeleteAccountForm, ProfileForm
+from .services import PROFILE_FIELDS, member_erase, member_profile_update
+
+
+@login_required
+def me(request):
+    member = request.user
+    return render(
+        request,
+        "members/me.html",
+        {
+            "memberships": selectors.memberships_of(member),
+            "upcoming_rsvps": meeting_selectors.member_upcoming_rsvps(member),
+            "past_rsvps": meeting_selectors.member_past_rsvps(member),
+            "interests": member.chapter_interests.select_related("chapter").order_by("chapter__name"),
+        },
+    )
+
+
+@login_required
+def profile(request):
+    member = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=member)
+        if form.is_valid():
+            member_profile_update(member=member, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS})
+            messages.success(request, _("Your profile is saved."))
+            return redirect("members:profile")
+        # The form changed the instance while validating: show the page with the stored values.
+        member.refresh_from_db()
+    else:
+        form = ProfileForm(instance=member)
+    return render(request, "members/profile.html", {"form": form})
+
+
+@login_required
+def export(request):
+    member = request.user
+    data = selectors.member_export(member)
+    data["rsvps"] = meeting_selectors.member_rsvp_export(member)
+    data["exported_at"] = timezone.now().isoformat()
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="itprosig-my-data.json"'
+    return response
+
+
+@login_required
+def delete(request):
+    member = request.user
+    if request.method == "POST":
+        form = DeleteAccountForm(request.POST, member=member)
+        if form.is_valid():
+            with transaction.atomic():
+                rsvp_withdraw_all(member=member)
+                member_erase(member=member)
+            logout(request)
+            messages.success(request, _("Your account is closed and your personal data erased. Goodbye!"))
+            return redirect("chapters:home")
+    else:
+        form = DeleteAccountForm(member=member)
+    return render(request, "members/delete.html", {"form": form})
