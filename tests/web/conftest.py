@@ -1,0 +1,28 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import translation
+
+from tests.factories import MemberFactory
+
+
+@pytest.fixture
+def verified_member(db):
+    """A member who has confirmed their email address, as allauth requires before an RSVP."""
+    member = MemberFactory()
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    return member
+
+
+@pytest.fixture
+def member_client(client, verified_member):
+    client.force_login(verified_member)
+    client.member = verified_member
+    return client
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Start each test in English: a French request leaves French active in the test's thread."""
+    translation.activate("en")
+    yield
+    translation.deactivate()

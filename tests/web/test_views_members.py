@@ -1,0 +1,128 @@
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import RSVP
+from members.models import Member, Membership
+from tests.factories import ChapterFactory, ChapterRoleFactory, MeetingFactory, MembershipFactory, RSVPFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_me_requires_login(client):
+    response = client.get(reverse("members:me"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_me_lists_chapters_and_rsvps(member_client):
+    chapter = ChapterFactory(name="IT Pro Toronto")
+    MembershipFactory(member=member_client.member, chapter=chapter)
+    RSVPFactory(
+        meeting=MeetingFactory(chapter=chapter, title="PowerShell Snacks"), member=member_client.member
+    )
+    page = text(member_client.get(reverse("members:me")))
+    assert "IT Pro Toronto" in page
+    assert "PowerShell Snacks" in page and "Going" in page
+
+
+def test_profile_saves_consents_and_language(member_client):
+    response = member_client.post(
+        reverse("members:profile"),
+        {
+            "display_name": "Ada Example",
+            "bio": "Runs the help desk.",
+            "preferred_language": "fr",
+            "time_zone": "America/Moncton",
+            "show_name_on_attendee_lists": "on",
+        },
+        follow=True,
+    )
+    assert "Your profile is saved" in text(response)
+    member = Member.objects.get(pk=member_client.member.pk)
+    assert (member.display_name, member.preferred_language, member.time_zone) == (
+        "Ada Example",
+        "fr",
+        "America/Moncton",
+    )
+    assert member.show_name_on_attendee_lists and not member.share_contact_with_sponsors
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("display_name", "x" * 500),
+        ("time_zone", "Mars/Olympus_Mons"),
+        ("preferred_language", "tlh"),
+        ("bio", "b" * 5000),
+    ],
+)
+def test_profile_bad_input_shows_error_and_changes_nothing(member_client, field, value):
+    data = {"display_name": "Kept", "preferred_language": "en", "time_zone": "America/Toronto", field: value}
+    before = Member.objects.get(pk=member_client.member.pk)
+    response = member_client.post(reverse("members:profile"), data)
+    assert response.status_code == 200
+    assert "invalid-feedback" in text(response)
+    after = Member.objects.get(pk=member_client.member.pk)
+    assert (after.display_name, after.time_zone, after.preferred_language, after.bio) == (
+        before.display_name,
+        before.time_zone,
+        before.preferred_language,
+        before.bio,
+    )
+
+
+def test_export_holds_own_data_only(member_client):
+    chapter = ChapterFactory(name="MITPro")
+    MembershipFactory(member=member_client.member, chapter=chapter)
+    RSVPFactory(
+        meeting=MeetingFactory(chapter=chapter, title="Virtualization Reality"), member=member_client.member
+    )
+    RSVPFactory(meeting=MeetingFactory(title="Someone else's evening"))
+    response = member_client.get(reverse("members:export"))
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(response.content)
+    assert data["email"] == member_client.member.email
+    assert [m["chapter"] for m in data["memberships"]] == ["MITPro"]
+    assert [r["meeting"] for r in data["rsvps"]] == ["Virtualization Reality"]
+
+
+def test_delete_with_wrong_password_changes_nothing(member_client):
+    response = member_client.post(reverse("members:delete"), {"password": "wrong"})
+    assert "That is not your password" in text(response)
+    assert Member.objects.get(pk=member_client.member.pk).is_active
+
+
+def test_delete_erases_person_and_gives_seat_to_waitlist(member_client):
+    member = member_client.member
+    meeting = MeetingFactory(capacity=1)
+    RSVPFactory(meeting=meeting, member=member)
+    waiting = RSVPFactory(meeting=meeting, status=RSVP.Status.WAITLISTED, waitlisted_at=timezone.now())
+    MembershipFactory(
+        member=member,
+        newsletter_subscribed=True,
+        newsletter_consent_at=timezone.now(),
+        chapter=meeting.chapter,
+    )
+    ChapterRoleFactory(user=member, chapter=meeting.chapter)
+    old_email = member.email
+    response = member_client.post(
+        reverse("members:delete"), {"password": "correct-horse-battery"}, follow=True
+    )
+    assert "Your account is closed" in text(response)
+    erased = Member.objects.get(pk=member.pk)
+    assert not erased.is_active and not erased.has_usable_password()
+    assert old_email not in erased.email and erased.display_name == ""
+    assert not EmailAddress.objects.filter(email=old_email).exists()
+    assert not Membership.objects.filter(member=erased, newsletter_subscribed=True).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == RSVP.Status.GOING
+    assert member_client.get(reverse("members:me")).status_code != 200
+    assert not member_client.login(email=old_email, password="correct-horse-battery")
