@@ -19,8 +19,11 @@ from pathlib import Path
 
 from . import environment
 from .environment import ROOT
+from .reports import report_path
+from .seed import REPORT_CHAPTER_SLUG
 
 LUA = Path(__file__).resolve().parent / "wrk" / "report.lua"
+PROFILE_DIR = ROOT / "var" / "bench" / "profiles"
 WARMUP_SECONDS = 2
 # Members who belong to no chapter that meets (the forming one) RSVP during the POST benchmark, so
 # their RSVPs can be removed afterwards and the seeded data stays as it was.
@@ -91,6 +94,7 @@ def session_cookie(member, token):
 def build_targets():
     """Return the targets in the order they run, with concrete URLs from the seeded data."""
     from django.db.models import Count
+    from django.urls import NoReverseMatch
     from django.utils import timezone
 
     from chapters.models import Chapter
@@ -113,7 +117,7 @@ def build_targets():
         .first()
     )
     liaison = Member.objects.get(email="liaison@example.org")
-    report_chapter = Chapter.objects.get(slug="opcug-it-pro-sig")
+    report_chapter = Chapter.objects.get(slug=REPORT_CHAPTER_SLUG)
 
     def get(name, kind, path, cookie=""):
         return Target(name, kind, [("GET", path, cookie, "", "")])
@@ -146,11 +150,15 @@ def build_targets():
         RSVP.objects.filter(member_id__in=poster_ids, meeting_id__in=meeting_ids).delete()
 
     targets.append(Target("rsvp_post", "post", lines, cleanup=remove_benchmark_rsvps))
+    try:
+        liaison_path = report_path(report_chapter)
+    except NoReverseMatch:
+        liaison_path = f"/reports/chapters/{report_chapter.slug}/"  # probed, and skipped if missing
     targets.append(
         get(
             "liaison_report",
             "logged_in",
-            f"/reports/chapters/{report_chapter.slug}/",
+            liaison_path,
             session_cookie(liaison, token),
         )
     )
@@ -202,7 +210,35 @@ def wrk(port, target, *, duration, connections, threads):
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def run(*, duration, connections, threads, only=frozenset()):
+def start_profilers(server, name, duration):
+    """Sample every gunicorn worker with py-spy during the measured load; write flame graphs."""
+    py_spy = Path(environment.PYTHON).with_name("py-spy")
+    PROFILE_DIR.mkdir(parents=True, exist_ok=True)
+    return [
+        subprocess.Popen(
+            [
+                str(py_spy),
+                "record",
+                "--pid",
+                str(pid),
+                "--duration",
+                str(duration),
+                "--rate",
+                "200",
+                "--nonblocking",
+                "--format",
+                "flamegraph",
+                "--output",
+                str(PROFILE_DIR / f"{name}-{pid}.svg"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for pid in environment.child_pids(server.pid)
+    ]
+
+
+def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()):
     """Measure every target; return (http results, gunicorn worker peak memory)."""
     port = environment.free_port()
     targets = [t for t in build_targets() if not only or t.name in only or t.name == "ceiling"]
@@ -218,7 +254,10 @@ def run(*, duration, connections, threads, only=frozenset()):
             # Warm the workers, connections and caches as a site in production would be.
             wrk(port, target, duration=WARMUP_SECONDS, connections=connections, threads=threads)
             load = os.getloadavg()[0]
+            profilers = start_profilers(server, target.name, duration) if target.name in profile else []
             measured = wrk(port, target, duration=duration, connections=connections, threads=threads)
+            for profiler in profilers:
+                profiler.wait(timeout=60)
             if target.cleanup:
                 target.cleanup()
             if target.name == "ceiling":

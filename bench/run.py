@@ -26,6 +26,7 @@ def parse_args(argv):
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--only", default="", help="comma-separated HTTP targets (default: all)")
+    parser.add_argument("--profile", default="", help="comma-separated HTTP targets to sample with py-spy")
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: http,fanout,reports")
     parser.add_argument("--recipients", type=int, default=10_000, help="newsletter fan-out size")
     parser.add_argument("--output", default="", help="results file (default bench/results/<date>.json)")
@@ -59,7 +60,11 @@ def main(argv=None):
 
         only = set(filter(None, args.only.split(",")))
         record["http"], record["memory_mb"] = http.run(
-            duration=args.duration, connections=args.connections, threads=args.threads, only=only
+            duration=args.duration,
+            connections=args.connections,
+            threads=args.threads,
+            only=only,
+            profile=set(filter(None, args.profile.split(","))),
         )
     else:
         record["memory_mb"] = {}

@@ -21,6 +21,8 @@ import zoneinfo
 # Measured chapter: same history at every scale.
 REPORT_CHAPTER_SLUG = "opcug-it-pro-sig"
 REPORT_CHAPTER_RSVPS_PER_MEETING = 30
+# The newsletter fan-out goes to this chapter, which gets exactly Scale.fanout_subscribers subscribers.
+FANOUT_CHAPTER_SLUG = "twsug"
 UPCOMING_MONTHS = 12
 FRENCH_CITIES = {"Montreal", "Quebec City", "Sherbrooke", "Gatineau"}
 CAPACITY = 150
@@ -34,12 +36,14 @@ class Scale:
     meetings: int = 12_000
     members: int = 100_000
     rsvps: int = 1_000_000
+    # Consenting newsletter subscribers of the fan-out chapter (0: leave it as seeded).
+    fanout_subscribers: int = 10_000
 
 
 SCALES = {
     "full": Scale("full"),
-    "100k": Scale("100k", members=20_000, rsvps=100_000),
-    "10k": Scale("10k", members=5_000, rsvps=10_000),
+    "100k": Scale("100k", members=20_000, rsvps=100_000, fanout_subscribers=0),
+    "10k": Scale("10k", members=5_000, rsvps=10_000, fanout_subscribers=0),
 }
 
 # The chapters the network started with (see the project's facts), then fictional ones.
@@ -464,8 +468,11 @@ class Seeder:
         # Everyone belongs to their home chapter; a third also to a second one.
         self.chapter_members = {chapter["pk"]: [] for chapter in chapters}
 
+        fanout_pk = next((c["pk"] for c in chapters if c["slug"] == FANOUT_CHAPTER_SLUG), None)
+
         def membership_rows():
             pk = 0
+            fanout_subscribed = 0
             for index in range(count):
                 homes = [index % len(chapters)]
                 if index % 3 == 0 and len(chapters) > 1:
@@ -476,6 +483,7 @@ class Seeder:
                     self.chapter_members[chapter_pk].append(index + 1)
                     at = joined(index)
                     subscribed = index % 5 < 3
+                    fanout_subscribed += chapter_pk == fanout_pk and subscribed
                     yield (
                         pk,
                         index + 1,
@@ -486,6 +494,18 @@ class Seeder:
                         at if subscribed else None,
                         "website" if subscribed else "",
                     )
+            # Top the fan-out chapter up with subscribers from other chapters (they joined it too).
+            already = set(self.chapter_members.get(fanout_pk, ()))
+            for index in range(count):
+                if fanout_subscribed >= self.scale.fanout_subscribers:
+                    break
+                if index + 1 in already:
+                    continue
+                pk += 1
+                fanout_subscribed += 1
+                self.chapter_members[fanout_pk].append(index + 1)
+                at = joined(index)
+                yield (pk, index + 1, fanout_pk, at, "website", True, at, "website")
 
         self.copy(
             Membership,

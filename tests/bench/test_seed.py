@@ -5,12 +5,19 @@ import datetime
 import pytest
 from django.db import connection
 
-from bench.seed import REPORT_CHAPTER_RSVPS_PER_MEETING, REPORT_CHAPTER_SLUG, Scale, Seeder, spread
+from bench.seed import (
+    FANOUT_CHAPTER_SLUG,
+    REPORT_CHAPTER_RSVPS_PER_MEETING,
+    REPORT_CHAPTER_SLUG,
+    Scale,
+    Seeder,
+    spread,
+)
 from chapters.models import Chapter, ChapterRole, SponsorLiaison
 from meetings.models import RSVP, Meeting
 from members.models import Member, Membership
 
-TINY = Scale("tiny", chapters=6, meetings=100, members=400, rsvps=2_000)
+TINY = Scale("tiny", chapters=6, meetings=100, members=400, rsvps=2_000, fanout_subscribers=250)
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 
 
@@ -106,3 +113,9 @@ def test_seed_runs_again_with_the_same_result(seeded):
         k: v for k, v in seeded.items() if k != "seconds"
     }
     assert RSVP.objects.count() == 2_000
+
+
+def test_seed_gives_the_fanout_chapter_exactly_the_requested_subscribers(seeded):
+    subscribed = Membership.objects.filter(chapter__slug=FANOUT_CHAPTER_SLUG, newsletter_subscribed=True)
+    assert subscribed.count() == 250
+    assert subscribed.filter(newsletter_consent_at__isnull=True).count() == 0
