@@ -350,3 +350,7 @@ class RSVPAdmin(ChapterScopedAdmin):
     @admin.action(description=_("Export RSVPs as CSV"))
     def export_rsvps(self, request, queryset):
         return rsvps_csv_response(queryset, filename=f"rsvps-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+# The liaisons' report access log lives beside the reports; importing registers it.
+from . import admin_reports  # noqa: E402, F401

@@ -187,7 +187,64 @@ class RSVP(models.Model):
         indexes = [
             models.Index(fields=["meeting", "status", "waitlisted_at"], name="rsvp_meeting_status"),
             models.Index(fields=["member", "meeting"], name="rsvp_member_meeting"),
+            # Attendance reports read only the checked-in rows: who came to which meeting.
+            models.Index(
+                fields=["meeting", "member"], condition=Q(checked_in_at__isnull=False), name="rsvp_attended"
+            ),
         ]
 
     def __str__(self):
         return f"{self.member} – {self.meeting} – {self.get_status_display()}"
+
+
+class ReportAccessLog(models.Model):
+    """One attendance report opened by a sponsor's liaison: who read what, for which period, when.
+
+    Organizers of the chapter read these in the admin. The reader's email is copied so the record
+    outlives a deleted account.
+    """
+
+    class Report(models.TextChoices):
+        CHAPTER = "chapter", _("Chapter report")
+        MEETING = "meeting", _("Meeting report")
+        NETWORK = "network", _("Network report")
+
+    class Format(models.TextChoices):
+        HTML = "html", _("Web page")
+        CSV = "csv", _("CSV download")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reader"),
+    )
+    user_email = models.EmailField(_("reader's email"))
+    sponsor_names = models.CharField(_("sponsor"), max_length=250, blank=True)
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="report_accesses", verbose_name=_("chapter")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("meeting"),
+    )
+    report = models.CharField(_("report"), max_length=10, choices=Report)
+    format = models.CharField(_("format"), max_length=4, choices=Format, default=Format.HTML)
+    table = models.CharField(_("table"), max_length=40, blank=True)
+    period_first = models.DateField(_("period from"), null=True, blank=True)
+    period_last = models.DateField(_("period to"), null=True, blank=True)
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report access")
+        verbose_name_plural = _("report accesses")
+        indexes = [models.Index(fields=["chapter", "-created_at"], name="reportaccess_chapter_time")]
+
+    def __str__(self):
+        return f"{self.user_email} – {self.get_report_display()} – {self.chapter}"

@@ -1,10 +1,3 @@
-from django.urls import path
-
-from . import views_mail
-
 app_name = "mail"
 
-urlpatterns = [
-    path("unsubscribe/<str:token>/", views_mail.unsubscribe, name="unsubscribe"),
-    path("me/email/", views_mail.preferences, name="preferences"),
-]
+urlpatterns = []

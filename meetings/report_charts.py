@@ -1,0 +1,69 @@
+"""Charts for the reports, drawn on the server as SVG by pygal from the report's own tables."""
+
+import base64
+
+import pygal
+from pygal.style import Style
+
+_STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#212529",
+    foreground_strong="#212529",
+    foreground_subtle="#6c757d",
+    colors=("#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#dc3545"),
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    label_font_size=12,
+    major_label_font_size=12,
+    value_font_size=11,
+    title_font_size=16,
+)
+
+
+def _config(title, **extra):
+    return {
+        "title": title,
+        "style": _STYLE,
+        "width": 800,
+        "height": 360,
+        "show_legend": False,
+        # Served as an image: no scripts, no XML prologue.
+        "js": [],
+        "disable_xml_declaration": True,
+        "print_values": False,
+        "margin": 16,
+        "truncate_label": -1,
+        **extra,
+    }
+
+
+def chart_svg(table, *, horizontal=False, line=False):
+    """Return the SVG (text) of a chart of one table column, or None when there is nothing to draw."""
+    if table.chart_value is None or not table.rows:
+        return None
+    labels = [str(row[table.chart_label]) for row in table.rows]
+    values = [row[table.chart_value] or 0 for row in table.rows]
+    series_name = str(table.headers[table.chart_value])
+    many = len(labels) > 24
+    if line:
+        chart = pygal.Line(**_config(table.caption, x_label_rotation=30, show_minor_x_labels=not many))
+    elif horizontal:
+        chart = pygal.HorizontalBar(**_config(table.caption))
+    else:
+        chart = pygal.Bar(**_config(table.caption, x_label_rotation=30, show_minor_x_labels=not many))
+    if horizontal:
+        # pygal stacks horizontal bars from the bottom up; reverse so the chart reads like the table.
+        labels, values = labels[::-1], values[::-1]
+    chart.x_labels = labels
+    if many:
+        chart.x_labels_major_every = max(1, len(labels) // 12)
+    chart.add(series_name, values)
+    return chart.render(is_unicode=True)
+
+
+def chart_data_uri(table, **kwargs):
+    """Return the chart as a data: URI for an <img>, or None."""
+    svg = chart_svg(table, **kwargs)
+    if svg is None:
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
