@@ -164,6 +164,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itprosig <noreply@it
 NEWSLETTER_FROM_EMAIL = env.str("NEWSLETTER_FROM_EMAIL", default="news@itprosig.example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Outbox and newsletter sending (see README, "Mail settings").
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
+MAIL_RETRY_BASE_SECONDS = env.float("MAIL_RETRY_BASE_SECONDS", default=30.0)
+MAIL_RETRY_MAX_SECONDS = env.float("MAIL_RETRY_MAX_SECONDS", default=3600.0)
+# The sweeper leaves rows this young to the send task queued when they were committed.
+MAIL_SWEEP_GRACE_SECONDS = env.float("MAIL_SWEEP_GRACE_SECONDS", default=60.0)
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=100)
+# A newsletter batch claimed or queued longer ago than this is presumed lost and queued again.
+MAIL_BATCH_LEASE_SECONDS = env.float("MAIL_BATCH_LEASE_SECONDS", default=600.0)
+# CASL wants an unsubscribe link to work for at least 60 days after sending.
+UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", default=365)
+# Reminders go to members going to a meeting that starts within this many hours.
+REMINDER_HOURS_BEFORE = env.int("REMINDER_HOURS_BEFORE", default=24)
 
 # Celery. With no broker, tasks run eagerly in-process so the embedded mode needs nothing running.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -182,6 +195,19 @@ CELERY_TASK_ROUTES = {
     "members.tasks.*newsletter*": {"queue": "bulk"},
 }
 CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Re-queue email lost on the way (broker down, worker killed) and start scheduled newsletters.
+        "mail-sweep-outbox": {
+            "task": "members.tasks.sweep_outbox",
+            "schedule": env.float("MAIL_SWEEP_INTERVAL_SECONDS", default=60.0),
+        },
+        "meetings-send-reminders": {
+            "task": "meetings.tasks.send_meeting_reminders",
+            "schedule": env.float("REMINDER_INTERVAL_SECONDS", default=900.0),
+        },
+    }
+)
 CELERY_TIMEZONE = "UTC"
 
 # Security. Production runs with DEBUG off behind a TLS-terminating proxy.

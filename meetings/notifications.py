@@ -5,26 +5,143 @@ email(s) to the outbox in that same transaction and the send happens after commi
 model instances and return nothing.
 """
 
+from django.db.models import Q
+from django.utils import translation
+
+from members.mail.outbox import outbox_queue
+from members.mail.rendering import absolute_reverse, object_url
+from members.models_mail import OutboxMessage
+
+from . import calendar, checkin_links
+from .models import RSVP, Meeting
+
+Kind = OutboxMessage.Kind
+
 
 def notify_rsvp_going(rsvp):
     """Tell a member their seat is confirmed (with the meeting as a calendar invitation)."""
+    _send_to_rsvp(rsvp, Kind.RSVP_GOING, "rsvp_going", method="REQUEST", with_checkin=True)
 
 
 def notify_rsvp_waitlisted(rsvp):
     """Tell a member they are on the waitlist, and at which position."""
+    _send_to_rsvp(rsvp, Kind.RSVP_WAITLISTED, "rsvp_waitlisted", extra={"position": waitlist_position(rsvp)})
 
 
 def notify_rsvp_promoted(rsvp):
     """Tell a waitlisted member a seat freed up and they are now going."""
+    _send_to_rsvp(rsvp, Kind.RSVP_PROMOTED, "rsvp_promoted", method="REQUEST", with_checkin=True)
 
 
 def notify_rsvp_cancelled(rsvp):
     """Confirm to a member that their RSVP is cancelled (calendar cancellation)."""
+    _send_to_rsvp(rsvp, Kind.RSVP_CANCELLED, "rsvp_cancelled", method="CANCEL")
 
 
 def notify_meeting_changed(meeting, changed_fields):
     """Tell everyone going or waitlisted that time, venue or online link changed."""
+    meeting = _load(meeting)
+    changed = sorted(set(changed_fields))
+    for rsvp in _affected_rsvps(meeting):
+        going = rsvp.status == RSVP.Status.GOING
+        _send_to_rsvp(
+            rsvp,
+            Kind.MEETING_CHANGED,
+            "meeting_changed",
+            meeting=meeting,
+            # Only those going hold the event in their calendar; the update replaces it (same UID).
+            method="REQUEST" if going else None,
+            extra={"changed": changed},
+            dedupe_key=f"meeting_changed:{meeting.pk}:{meeting.sequence}:{rsvp.member_id}",
+        )
 
 
 def notify_meeting_cancelled(meeting):
     """Tell everyone going or waitlisted that the meeting is cancelled."""
+    meeting = _load(meeting)
+    for rsvp in _affected_rsvps(meeting):
+        _send_to_rsvp(
+            rsvp,
+            Kind.MEETING_CANCELLED,
+            "meeting_cancelled",
+            meeting=meeting,
+            method="CANCEL" if rsvp.status == RSVP.Status.GOING else None,
+            dedupe_key=f"meeting_cancelled:{meeting.pk}:{rsvp.member_id}",
+        )
+
+
+def notify_meeting_reminder(rsvp):
+    """Remind a member going to a meeting that it is about a day away; at most once per meeting.
+
+    Return whether a reminder was queued (False when this member was reminded already).
+    """
+    return _send_to_rsvp(
+        rsvp,
+        Kind.REMINDER,
+        "reminder",
+        with_checkin=True,
+        dedupe_key=f"reminder:{rsvp.meeting_id}:{rsvp.member_id}",
+    )
+
+
+def waitlist_position(rsvp):
+    """Return the member's place in the waitlist, first come first served (1 is next)."""
+    ahead = Q(waitlisted_at__lt=rsvp.waitlisted_at) | Q(waitlisted_at=rsvp.waitlisted_at, pk__lt=rsvp.pk)
+    waiting = RSVP.objects.filter(meeting_id=rsvp.meeting_id, status=RSVP.Status.WAITLISTED)
+    return waiting.filter(ahead).count() + 1
+
+
+def _load(meeting):
+    """Return the meeting with what every email about it shows, loaded once for all recipients."""
+    return (
+        Meeting.objects.select_related("chapter", "venue")
+        .prefetch_related("agenda_items", "topics")
+        .get(pk=meeting.pk)
+    )
+
+
+def _affected_rsvps(meeting):
+    return (
+        meeting.rsvps.filter(status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED])
+        .select_related("member")
+        .order_by("pk")
+    )
+
+
+def _send_to_rsvp(
+    rsvp, kind, template, *, meeting=None, method=None, with_checkin=False, extra=None, dedupe_key=None
+):
+    meeting = meeting or _load(rsvp.meeting)
+    member, chapter = rsvp.member, meeting.chapter
+    # Links in the member's language: /fr/... for French readers.
+    with translation.override(member.preferred_language):
+        context = {
+            "rsvp": rsvp,
+            "meeting": meeting,
+            "meeting_url": object_url(meeting),
+            "google_calendar_url": calendar.google_calendar_url(meeting),
+            "preferences_url": absolute_reverse("mail:preferences"),
+            # The online link is for members with a seat, as on the meeting page.
+            "show_online_link": rsvp.status == RSVP.Status.GOING,
+            **(extra or {}),
+        }
+    attachments = []
+    if with_checkin and rsvp.status == RSVP.Status.GOING:
+        # The QR code opens this RSVP's door check-in for a volunteer's phone.
+        context["checkin_url"] = checkin_links.checkin_url(rsvp)
+        attachments.append(("check-in.png", checkin_links.checkin_qr_png(rsvp), "image/png"))
+    ics = ""
+    if method:
+        ics = calendar.build_calendar([meeting], method=method, attendee=member).to_ical().decode()
+    return outbox_queue(
+        kind=kind,
+        to_email=member.email,
+        template=f"meetings/email/{template}",
+        context=context,
+        member=member,
+        chapter=chapter,
+        calendar=ics,
+        calendar_method=method or "",
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+    )

@@ -1,5 +1,48 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from members.mail.outbox import outbox_queue
+from members.mail.rendering import RenderedEmail
+from members.models import Member
+from members.models_mail import OutboxMessage
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """The single place where itprosig changes allauth's behaviour."""
+
+    def send_mail(self, template_prefix, email, context):
+        """Put allauth's emails (verification, password reset) in the outbox like every other email.
+
+        allauth renders them in the visitor's current language; the outbox sends them after commit
+        and retries them like any other transactional email.
+        """
+        request = self.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        if message.content_subtype == "html":
+            html, text = message.body, ""
+        else:
+            text = message.body
+        if not html:
+            html = render_to_string(
+                "mail/account.html",
+                {"body": text, "subject": message.subject, "language": translation.get_language()},
+            )
+        outbox_queue(
+            kind=OutboxMessage.Kind.ACCOUNT,
+            to_email=email,
+            rendered=RenderedEmail(subject=message.subject, text=text or html, html=html),
+            member=Member.objects.filter(email__iexact=email).first(),
+            from_email=message.from_email,
+            reply_to="",
+        )

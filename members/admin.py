@@ -146,3 +146,7 @@ class MembershipAdmin(ChapterScopedAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"source": Membership.Source.ADMIN, **super().get_changeform_initial_data(request)}
+
+
+# Newsletters and the email outbox register their admin classes on import.
+from . import admin_mail  # noqa: E402, F401

@@ -109,3 +109,7 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.member} – {self.chapter}"
+
+
+# The email models live in their own module; importing them here registers them with the app.
+from .models_mail import Delivery, Newsletter, OutboxMessage  # noqa: E402, F401

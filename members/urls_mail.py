@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views_mail
+
 app_name = "mail"
 
-urlpatterns = []
+urlpatterns = [
+    path("unsubscribe/<str:token>/", views_mail.unsubscribe, name="unsubscribe"),
+    path("me/email/", views_mail.preferences, name="preferences"),
+]

@@ -1,0 +1,224 @@
+"""Admin for email: newsletters (write, preview, test, schedule, send, progress) and the outbox.
+
+Organizers see only their chapters' newsletters and messages (ChapterScopedAdmin); account emails,
+which belong to no chapter, only superusers see.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chapters.admin_scoping import ChapterScopedAdmin
+from chapters.permissions import can_organize
+
+from .mail import newsletters as service
+from .mail.outbox import enqueue
+from .models import Membership
+from .models_mail import Delivery, Newsletter, OutboxMessage
+
+
+class NewsletterForm(forms.ModelForm):
+    class Meta:
+        model = Newsletter
+        fields = ["chapter", "subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 20})}
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = forms.SplitDateTimeField(
+        label=gettext_lazy("Send at"),
+        widget=admin.widgets.AdminSplitDateTime,
+        help_text=gettext_lazy("In the chapter's time zone."),
+    )
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(ChapterScopedAdmin):
+    form = NewsletterForm
+    list_display = ["subject", "chapter", "status", "scheduled_for", "progress", "sent_at"]
+    list_filter = ["status", "chapter"]
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+    change_form_template = "admin/members/newsletter/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return ["chapter", "subject", "body"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        # A sent newsletter is a record of what members were told; only drafts go away.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=gettext_lazy("Progress"))
+    def progress(self, obj):
+        if obj.status in (Newsletter.Status.DRAFT, Newsletter.Status.SCHEDULED):
+            return "–"
+        counts = service.newsletter_progress(obj)
+        return _("%(sent)s of %(total)s sent, %(failed)s failed") % counts
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", wrap(self.preview_view), name=f"{info}_preview"),
+            path("<int:pk>/send-test/", wrap(self.send_test_view), name=f"{info}_send_test"),
+            path("<int:pk>/send-now/", wrap(self.send_now_view), name=f"{info}_send_now"),
+            path("<int:pk>/schedule/", wrap(self.schedule_view), name=f"{info}_schedule"),
+            *super().get_urls(),
+        ]
+
+    def _get_newsletter(self, request, pk):
+        newsletter = get_object_or_404(self.get_queryset(request).select_related("chapter"), pk=pk)
+        if not can_organize(request.user, newsletter.chapter_id):
+            raise PermissionDenied
+        return newsletter
+
+    def _change_url(self, newsletter):
+        return reverse("admin:members_newsletter_change", args=[newsletter.pk])
+
+    def preview_view(self, request, pk):
+        """Show the newsletter as the organizer would receive it, in the browser."""
+        newsletter = self._get_newsletter(request, pk)
+        membership = Membership.objects.filter(chapter=newsletter.chapter, member=request.user).first()
+        membership = membership or Membership(member=request.user, chapter=newsletter.chapter)
+        rendered, _headers = service.render_newsletter(newsletter, membership, test=True)
+        response = HttpResponse(rendered.html)
+        # The email's inline styles are its only styling; allow them for this page alone.
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'"
+        )
+        return response
+
+    @staticmethod
+    def _post_only(request):
+        if request.method != "POST":
+            raise PermissionDenied
+
+    def send_test_view(self, request, pk):
+        self._post_only(request)
+        newsletter = self._get_newsletter(request, pk)
+        service.newsletter_send_test(newsletter=newsletter, member=request.user)
+        messages.success(request, _("A test was sent to %(email)s.") % {"email": request.user.email})
+        return HttpResponseRedirect(self._change_url(newsletter))
+
+    def send_now_view(self, request, pk):
+        newsletter = self._get_newsletter(request, pk)
+        if request.method == "POST":
+            try:
+                service.newsletter_send_now(newsletter=newsletter)
+            except service.NewsletterError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Sending started."))
+            return HttpResponseRedirect(self._change_url(newsletter))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "newsletter": newsletter,
+            "recipients": service.subscribers(newsletter.chapter).count(),
+            "title": _("Send this newsletter now?"),
+        }
+        return TemplateResponse(request, "admin/members/newsletter/send_now.html", context)
+
+    def schedule_view(self, request, pk):
+        newsletter = self._get_newsletter(request, pk)
+        with timezone.override(newsletter.chapter.tzinfo):
+            form = ScheduleForm(request.POST or None)
+            if request.method == "POST" and form.is_valid():
+                try:
+                    service.newsletter_schedule(
+                        newsletter=newsletter, when=form.cleaned_data["scheduled_for"]
+                    )
+                except service.NewsletterError as exc:
+                    form.add_error("scheduled_for", str(exc))
+                else:
+                    messages.success(request, _("The newsletter is scheduled."))
+                    return HttpResponseRedirect(self._change_url(newsletter))
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "newsletter": newsletter,
+                "form": form,
+                "media": self.media + form.media,
+                "title": _("Schedule this newsletter"),
+            }
+            return TemplateResponse(request, "admin/members/newsletter/schedule.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        newsletter = self.get_object(request, object_id)
+        if newsletter is not None:
+            extra_context["progress"] = service.newsletter_progress(newsletter)
+            extra_context["recipients"] = service.subscribers(newsletter.chapter).count()
+            extra_context["failures"] = Delivery.objects.filter(
+                newsletter=newsletter, status=Delivery.Status.FAILED
+            ).select_related("member")[:50]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ChapterScopedAdmin):
+    """Every transactional email and its state, read-only: what a member was sent, and whether it left."""
+
+    list_display = ["created_at", "to_email", "subject", "kind", "status_badge", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "chapter"]
+    search_fields = ["to_email", "subject", "member__email", "member__display_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["chapter"]
+    actions = ["send_again"]
+    fields = [
+        "kind",
+        "status",
+        "member",
+        "chapter",
+        "to_email",
+        "from_email",
+        "subject",
+        "body_text",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_badge(self, obj):
+        colour = {"sent": "green", "failed": "#b00020"}.get(obj.status, "#8a6d00")
+        return format_html('<strong style="color:{}">{}</strong>', colour, obj.get_status_display())
+
+    @admin.action(description=gettext_lazy("Send the selected failed emails again"))
+    def send_again(self, request, queryset):
+        pks = list(queryset.filter(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(pk__in=pks).update(
+            status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=None
+        )
+        for pk in pks:
+            enqueue(pk)
+        messages.success(request, _("%(count)s emails queued again.") % {"count": len(pks)})

@@ -1,0 +1,315 @@
+"""Newsletters: write, test, schedule, send in batches, resume after a crash.
+
+A send writes one Delivery row per consenting subscriber, then fans out in batches of
+MAIL_BATCH_SIZE, each batch over one SMTP connection. A worker claims a batch's rows before it sends
+them and marks each row sent right after the server accepts it, so a killed worker re-sends at most
+the one message it was handing over; the sweeper re-queues rows whose batch was lost.
+"""
+
+import datetime
+import logging
+from itertools import batched
+
+import markdown
+import nh3
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.db.models import Count, Exists, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from members.models import Membership
+from members.models_mail import Delivery, Newsletter, OutboxMessage
+
+from .outbox import outbox_queue, retry_delay
+from .rendering import absolute_reverse, render_email, sender
+from .smtp import build_message, describe, is_transient, message_id
+from .tokens import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "mail/newsletter"
+
+
+class NewsletterError(Exception):
+    """A newsletter action that is not allowed in the newsletter's state; the message says why."""
+
+
+def subscribers(chapter):
+    """Return the memberships that may receive the chapter's newsletter (CASL: consent on record)."""
+    return Membership.objects.filter(
+        chapter=chapter,
+        newsletter_subscribed=True,
+        newsletter_consent_at__isnull=False,
+        member__is_active=True,
+    )
+
+
+def markdown_to_html(text):
+    return nh3.clean(markdown.markdown(text, extensions=["extra", "sane_lists"]))
+
+
+def render_newsletter(newsletter, membership, *, body_html=None, test=False):
+    """Return (rendered email, headers) of a newsletter for one subscriber."""
+    member, chapter = membership.member, newsletter.chapter
+    with translation.override(member.preferred_language):
+        unsubscribe = unsubscribe_url(member_id=member.pk, chapter_id=chapter.pk)
+        preferences = absolute_reverse("mail:preferences")
+    rendered = render_email(
+        TEMPLATE,
+        {
+            "newsletter": newsletter,
+            "chapter": chapter,
+            "member": member,
+            "membership": membership,
+            "body_html": body_html if body_html is not None else markdown_to_html(newsletter.body),
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": preferences,
+            "is_test": test,
+        },
+        language=member.preferred_language,
+        time_zone=chapter.time_zone,
+    )
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"{chapter.name} <{chapter.slug}.newsletter.itprosig>",
+        "Precedence": "bulk",
+    }
+    return rendered, headers
+
+
+def newsletter_send_test(*, newsletter, member):
+    """Send the newsletter to one organizer, as a subscriber would see it, marked as a test."""
+    membership = Membership.objects.filter(chapter=newsletter.chapter, member=member).first() or Membership(
+        member=member, chapter=newsletter.chapter, joined_at=timezone.now()
+    )
+    rendered, headers = render_newsletter(newsletter, membership, test=True)
+    with transaction.atomic():
+        return outbox_queue(
+            kind=OutboxMessage.Kind.NEWSLETTER_TEST,
+            to_email=member.email,
+            rendered=rendered,
+            member=member,
+            chapter=newsletter.chapter,
+            headers=headers,
+            from_email=sender(newsletter.chapter, bulk=True),
+        )
+
+
+def newsletter_schedule(*, newsletter, when):
+    """Schedule a draft newsletter for `when`; the sweeper starts it then."""
+    if when <= timezone.now():
+        raise NewsletterError(_("Choose a time in the future."))
+    with transaction.atomic():
+        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        if not newsletter.is_editable:
+            raise NewsletterError(_("This newsletter was already sent; it cannot be sent again."))
+        newsletter.status = Newsletter.Status.SCHEDULED
+        newsletter.scheduled_for = when
+        newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
+    return newsletter
+
+
+def newsletter_send_now(*, newsletter):
+    """Start sending: one Delivery per consenting subscriber, then the fan-out after commit.
+
+    A newsletter is sent once: a second call finds it no longer a draft and refuses.
+    """
+    with transaction.atomic():
+        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        if not newsletter.is_editable:
+            raise NewsletterError(_("This newsletter was already sent; it cannot be sent again."))
+        member_ids = list(subscribers(newsletter.chapter).values_list("member_id", flat=True))
+        Delivery.objects.bulk_create(
+            [Delivery(newsletter=newsletter, member_id=member_id) for member_id in member_ids],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        newsletter.status = Newsletter.Status.SENDING
+        newsletter.send_started_at = timezone.now()
+        newsletter.recipient_count = len(member_ids)
+        newsletter.save(update_fields=["status", "send_started_at", "recipient_count", "updated_at"])
+        pk = newsletter.pk
+        transaction.on_commit(lambda: _enqueue_start(pk))
+    return newsletter
+
+
+def _enqueue_start(newsletter_pk):
+    from members.tasks import start_newsletter
+
+    try:
+        start_newsletter.apply_async((newsletter_pk,), retry=False)
+    except Exception:  # broker down: the sweeper queues the batches later
+        logger.warning("Could not queue newsletter %s; the sweeper will.", newsletter_pk, exc_info=True)
+
+
+def newsletter_dispatch(*, newsletter_pk, deliveries=None):
+    """Queue batch tasks for the newsletter's pending deliveries not queued yet; return how many."""
+    from members.tasks import send_newsletter_batch
+
+    now = timezone.now()
+    if deliveries is None:
+        deliveries = Delivery.objects.filter(
+            newsletter_id=newsletter_pk, status=Delivery.Status.PENDING, queued_at__isnull=True
+        )
+    pks = list(deliveries.order_by("pk").values_list("pk", flat=True))
+    batches = 0
+    for batch in batched(pks, settings.MAIL_BATCH_SIZE):
+        Delivery.objects.filter(pk__in=batch).update(queued_at=now)
+        try:
+            send_newsletter_batch.apply_async((newsletter_pk, list(batch)), retry=False)
+        except Exception:  # broker down: queued_at ages, the sweeper tries again
+            logger.warning("Could not queue a batch of newsletter %s.", newsletter_pk, exc_info=True)
+            break
+        batches += 1
+    if not pks:
+        _finish_if_done(newsletter_pk)
+    return batches
+
+
+def _claim(newsletter_pk, delivery_pks):
+    """Take the batch's rows that are still pending and not held by a live worker."""
+    now = timezone.now()
+    lease = datetime.timedelta(seconds=settings.MAIL_BATCH_LEASE_SECONDS)
+    with transaction.atomic():
+        claimable = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(newsletter_id=newsletter_pk, pk__in=delivery_pks, status=Delivery.Status.PENDING)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=claimable).update(claimed_at=now)
+    return claimable
+
+
+def newsletter_send_batch(*, newsletter_pk, delivery_pks):
+    """Send one batch over one connection; return seconds to wait before a retry, or None."""
+    claimed = _claim(newsletter_pk, delivery_pks)
+    if not claimed:
+        _finish_if_done(newsletter_pk)
+        return None
+    newsletter = Newsletter.objects.select_related("chapter").get(pk=newsletter_pk)
+    deliveries = list(Delivery.objects.filter(pk__in=claimed).select_related("member").order_by("pk"))
+    memberships = {
+        m.member_id: m
+        for m in Membership.objects.filter(
+            chapter_id=newsletter.chapter_id, member_id__in=[d.member_id for d in deliveries]
+        )
+    }
+    body_html = markdown_to_html(newsletter.body)
+    from_email = sender(newsletter.chapter, bulk=True)
+    retry_in = None
+    connection = mail.mailers.default
+    try:
+        connection.open()
+        for position, delivery in enumerate(deliveries):
+            membership = memberships.get(delivery.member_id)
+            if membership is None or not membership.newsletter_subscribed:
+                # Unsubscribed since the send started: CASL says stop now.
+                _record(delivery, Delivery.Status.SKIPPED, error=_("Unsubscribed before delivery."))
+                continue
+            membership.member = delivery.member
+            rendered, headers = render_newsletter(newsletter, membership, body_html=body_html)
+            headers["Message-ID"] = message_id("itprosig.newsletter", newsletter.pk, delivery.member_id)
+            email = build_message(
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                from_email=from_email,
+                to=delivery.member.email,
+                headers=headers,
+                reply_to=newsletter.chapter.contact_email,
+            )
+            try:
+                connection.send_messages([email])
+            except Exception as exc:  # recorded per recipient below
+                if not is_transient(exc):
+                    _record(delivery, Delivery.Status.FAILED, error=describe(exc))
+                    continue
+                # The server or the connection is in trouble: give back the rest of the batch.
+                retry_in = _release(deliveries[position:], describe(exc))
+                break
+            _record(delivery, Delivery.Status.SENT)
+    except OSError as exc:  # the connection could not even be opened
+        retry_in = _release(deliveries, describe(exc))
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a broken connection: nothing left to save
+            logger.debug("Closing the SMTP connection failed.", exc_info=True)
+    _finish_if_done(newsletter_pk)
+    return retry_in
+
+
+def _record(delivery, status, *, error=""):
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status,
+        sent_at=timezone.now() if status == Delivery.Status.SENT else None,
+        last_error=error,
+        attempts=delivery.attempts + 1,
+    )
+
+
+def _release(deliveries, error):
+    """Give rows back for a retry, or fail those out of attempts; return the retry delay."""
+    attempts = max(d.attempts for d in deliveries) + 1
+    pks = [d.pk for d in deliveries]
+    if attempts >= settings.MAIL_MAX_ATTEMPTS:
+        Delivery.objects.filter(pk__in=pks).update(
+            status=Delivery.Status.FAILED, last_error=error, attempts=attempts
+        )
+        return None
+    Delivery.objects.filter(pk__in=pks).update(claimed_at=None, last_error=error, attempts=attempts)
+    return retry_delay(attempts)
+
+
+def _finish_if_done(newsletter_pk):
+    """Mark a sending newsletter sent once no delivery is pending."""
+    pending = Delivery.objects.filter(newsletter_id=newsletter_pk, status=Delivery.Status.PENDING)
+    Newsletter.objects.filter(pk=newsletter_pk, status=Newsletter.Status.SENDING).filter(
+        ~Exists(pending)
+    ).update(status=Newsletter.Status.SENT, sent_at=timezone.now())
+
+
+def newsletter_requeue_stalled(*, now=None):
+    """Queue again the pending deliveries whose batch was lost (worker killed, broker down)."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.MAIL_BATCH_LEASE_SECONDS)
+    batches = 0
+    for newsletter_pk in Newsletter.objects.filter(status=Newsletter.Status.SENDING).values_list(
+        "pk", flat=True
+    ):
+        lost = Delivery.objects.filter(newsletter_id=newsletter_pk, status=Delivery.Status.PENDING).filter(
+            Q(claimed_at__lt=stale)
+            | Q(claimed_at__isnull=True, queued_at__isnull=True)
+            | Q(claimed_at__isnull=True, queued_at__lt=stale)
+        )
+        batches += newsletter_dispatch(newsletter_pk=newsletter_pk, deliveries=lost)
+    return batches
+
+
+def newsletter_start_due(*, now=None):
+    """Start the scheduled newsletters whose time has come; return how many."""
+    now = now or timezone.now()
+    started = 0
+    for newsletter in Newsletter.objects.filter(status=Newsletter.Status.SCHEDULED, scheduled_for__lte=now):
+        try:
+            newsletter_send_now(newsletter=newsletter)
+        except NewsletterError:
+            continue
+        started += 1
+    return started
+
+
+def newsletter_progress(newsletter):
+    """Return {"total", "sent", "failed", "skipped", "pending"} for the admin's progress display."""
+    counts = Delivery.objects.filter(newsletter=newsletter).aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+        skipped=Count("pk", filter=Q(status=Delivery.Status.SKIPPED)),
+        pending=Count("pk", filter=Q(status=Delivery.Status.PENDING)),
+    )
+    return counts

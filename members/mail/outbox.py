@@ -1,0 +1,194 @@
+"""The one entry point for transactional email: record in the caller's transaction, send after commit.
+
+`outbox_queue()` renders a message for one recipient and writes it as an OutboxMessage row inside
+the caller's transaction; the send task is queued only once that transaction commits, so a worker
+never looks for a row that is not there yet, and a rolled-back change sends nothing. If the broker
+is down at that moment the row simply waits for the sweeper.
+"""
+
+import base64
+import datetime
+import logging
+
+from django.conf import settings
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from members.models_mail import OutboxMessage
+
+from .rendering import render_email, sender
+from .smtp import build_message, describe, is_transient, message_id
+
+logger = logging.getLogger(__name__)
+
+
+def outbox_queue(
+    *,
+    kind,
+    to_email,
+    template=None,
+    context=None,
+    rendered=None,
+    member=None,
+    chapter=None,
+    language=None,
+    time_zone=None,
+    headers=None,
+    calendar="",
+    calendar_method="",
+    attachments=(),
+    dedupe_key=None,
+    from_email=None,
+    reply_to=None,
+):
+    """Render and record one email; queue its send for after the current transaction commits.
+
+    `template` and `context` name what to render; `rendered` passes a message rendered already.
+
+    With a `dedupe_key` already used, record nothing and return None: that email went out before.
+    """
+    if language is None:
+        language = member.preferred_language if member else settings.LANGUAGE_CODE
+    if time_zone is None:
+        time_zone = chapter.time_zone if chapter else (member.time_zone if member else settings.TIME_ZONE)
+    if rendered is None:
+        rendered = render_email(
+            template,
+            {"member": member, "chapter": chapter, **(context or {})},
+            language=language,
+            time_zone=time_zone,
+        )
+    row = OutboxMessage(
+        kind=kind,
+        member=member,
+        chapter=chapter,
+        dedupe_key=dedupe_key,
+        from_email=from_email or sender(chapter),
+        to_email=to_email,
+        reply_to=reply_to if reply_to is not None else (chapter.contact_email if chapter else ""),
+        subject=rendered.subject[:255],
+        body_text=rendered.text,
+        body_html=rendered.html,
+        headers=headers or {},
+        calendar=calendar,
+        calendar_method=calendar_method,
+        attachments=[
+            {
+                "filename": filename,
+                "mimetype": mimetype,
+                "content": base64.b64encode(content).decode("ascii"),
+            }
+            for filename, content, mimetype in attachments
+        ],
+    )
+    if dedupe_key:
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            return None
+    else:
+        row.save()
+    transaction.on_commit(lambda: enqueue(row.pk))
+    return row
+
+
+def enqueue(message_pk):
+    """Queue the send task; if the broker is unreachable, leave the row to the sweeper."""
+    from members.tasks import send_outbox_message
+
+    try:
+        # No publish retries: an RSVP must not wait on a broker that is down.
+        send_outbox_message.apply_async((message_pk,), retry=False)
+    except Exception:  # any broker or connection error: the row is safe in the database
+        logger.warning("Could not queue email %s; the sweeper will send it.", message_pk, exc_info=True)
+
+
+class SendResult:
+    SENT = "sent"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def retry_delay(attempts):
+    """Seconds to wait before attempt number `attempts + 1`: exponential, capped."""
+    base = settings.MAIL_RETRY_BASE_SECONDS
+    return min(base * 2 ** max(attempts - 1, 0), settings.MAIL_RETRY_MAX_SECONDS)
+
+
+def outbox_send(*, message_pk, connection=None):
+    """Send one pending outbox row and record the outcome; return (result, retry_in_seconds).
+
+    The row stays locked while it is handed to the SMTP server, so the sweeper or a redelivered
+    task skips it rather than sending it a second time.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_pk, status=OutboxMessage.Status.PENDING)
+            .first()
+        )
+        if row is None:
+            return SendResult.SKIPPED, None
+        email = build_message(
+            subject=row.subject,
+            text=row.body_text,
+            html=row.body_html,
+            from_email=row.from_email,
+            to=row.to_email,
+            headers={"Message-ID": message_id("itprosig.outbox", row.pk), **row.headers},
+            reply_to=row.reply_to,
+            calendar=row.calendar,
+            calendar_method=row.calendar_method,
+            attachments=row.attachments,
+        )
+        row.attempts += 1
+        try:
+            if connection is None:
+                email.send()
+            else:
+                connection.send_messages([email])
+        except Exception as exc:  # classified below: every failure is recorded on the row
+            row.last_error = describe(exc)
+            if is_transient(exc) and row.attempts < settings.MAIL_MAX_ATTEMPTS:
+                delay = retry_delay(row.attempts)
+                row.next_attempt_at = now + datetime.timedelta(seconds=delay)
+                row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+                return SendResult.RETRY, delay
+            row.status = OutboxMessage.Status.FAILED
+            row.next_attempt_at = None
+            row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning("Email %s to %s failed for good: %s", row.pk, row.to_email, row.last_error)
+            return SendResult.FAILED, None
+        row.status = OutboxMessage.Status.SENT
+        row.sent_at = timezone.now()
+        row.next_attempt_at = None
+        row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+        return SendResult.SENT, None
+
+
+def outbox_due_pks(*, limit=500, now=None):
+    """Return pending rows the send task should have handled by now (lost or due for a retry).
+
+    Rows younger than the grace period are left to the on-commit task still on its way; rows
+    being sent right now are locked, and skipped.
+    """
+    now = now or timezone.now()
+    grace = datetime.timedelta(seconds=settings.MAIL_SWEEP_GRACE_SECONDS)
+    with transaction.atomic():
+        return list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxMessage.Status.PENDING, created_at__lte=now - grace)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+
+def open_connection():
+    """Return an email connection to reuse across several sends."""
+    return mail.mailers.default

@@ -1,0 +1,75 @@
+"""Render an email from templates in the recipient's language and the chapter's time zone.
+
+An email named "meetings/email/rsvp_going" is three templates beside each other:
+`rsvp_going.subject.txt`, `rsvp_going.txt` and `rsvp_going.html`. The HTML one extends
+`mail/base.html`, the text one `mail/base.txt`, so every message shares its header and footer.
+"""
+
+import zoneinfo
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(template, context, *, language=None, time_zone=None):
+    """Render subject, text and HTML bodies of `template` for one recipient."""
+    language = language or settings.LANGUAGE_CODE
+    tz = zoneinfo.ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
+    with translation.override(language), timezone.override(tz or timezone.get_default_timezone()):
+        context = {"site_url": settings.SITE_URL, "language": language, **context}
+        subject = render_to_string(f"{template}.subject.txt", context)
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    # A subject is one line: templates end with a newline and may wrap.
+    subject = " ".join(subject.split())
+    return RenderedEmail(subject=subject, text=_tidy_text(text), html=html)
+
+
+def _tidy_text(text):
+    """Drop the blank-line runs template tags leave behind, keeping paragraph breaks."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    tidy = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy).strip() + "\n"
+
+
+def absolute_url(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def absolute_reverse(viewname, **kwargs):
+    """Return the absolute URL of a named view in the active language, or the site root.
+
+    An email must never fail because one of its links cannot be built; the root still helps.
+    """
+    try:
+        return absolute_url(reverse(viewname, kwargs=kwargs or None))
+    except NoReverseMatch:
+        return absolute_url("/")
+
+
+def object_url(obj):
+    try:
+        return absolute_url(obj.get_absolute_url())
+    except NoReverseMatch:
+        return absolute_url("/")
+
+
+def sender(chapter=None, *, bulk=False):
+    """Return the From address: the chapter's name over the site's sending address."""
+    configured = settings.NEWSLETTER_FROM_EMAIL if bulk else settings.DEFAULT_FROM_EMAIL
+    name, address = parseaddr(configured)
+    return formataddr((chapter.name if chapter else name or "itprosig", address))

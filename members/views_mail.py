@@ -1,0 +1,61 @@
+"""Pages for a member's email: one-click unsubscribe (no login) and per-chapter preferences."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from chapters.models import Chapter
+
+from .mail.subscriptions import membership_unsubscribe, newsletter_preferences_update
+from .mail.tokens import BadToken, read_unsubscribe_token
+from .models import Member, Membership
+
+
+# The signed token is the authorization here: mail providers POST it with no session or CSRF
+# cookie when a reader clicks "unsubscribe" in their mail client (RFC 8058).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        member_id, chapter_id = read_unsubscribe_token(token)
+    except BadToken:
+        return render(request, "mail/unsubscribe_invalid.html", status=400)
+    member = Member.objects.filter(pk=member_id).first()
+    chapter = Chapter.objects.filter(pk=chapter_id).first()
+    if member is None or chapter is None:
+        return render(request, "mail/unsubscribe_invalid.html", status=400)
+    if request.method == "POST":
+        membership_unsubscribe(member_id=member_id, chapter_id=chapter_id)
+        return render(request, "mail/unsubscribe_done.html", {"chapter": chapter, "member": member})
+    subscribed = Membership.objects.filter(
+        member_id=member_id, chapter_id=chapter_id, newsletter_subscribed=True
+    ).exists()
+    return render(
+        request,
+        "mail/unsubscribe_confirm.html",
+        {"chapter": chapter, "member": member, "subscribed": subscribed, "token": token},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    memberships = list(
+        Membership.objects.filter(member=request.user).select_related("chapter").order_by("chapter__name")
+    )
+    if request.method == "POST":
+        own = {m.chapter_id for m in memberships}
+        try:
+            chosen = {int(value) for value in request.POST.getlist("newsletter")}
+        except ValueError:
+            chosen = None
+        if chosen is None or not chosen <= own:
+            messages.error(request, _("That choice was not valid; nothing was changed."))
+            return redirect("mail:preferences")
+        newsletter_preferences_update(member=request.user, subscribed_chapter_ids=chosen)
+        messages.success(request, _("Your email preferences are saved."))
+        return redirect("mail:preferences")
+    return render(request, "mail/preferences.html", {"memberships": memberships})
