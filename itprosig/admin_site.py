@@ -5,15 +5,34 @@ Django's per-model permissions, so granting or removing a role is the one switch
 """
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chapters.permissions import is_organizer
+
+
+class OrganizerAuthenticationForm(AdminAuthenticationForm):
+    """Let organizers in by their role; Django's own form would ask for staff status."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "not_organizer": _(
+            "This account does not organize a chapter. Members manage their RSVPs and email "
+            "on the website instead."
+        ),
+    }
+
+    def confirm_login_allowed(self, user):
+        if not user.is_active or not (user.is_superuser or is_organizer(user)):
+            raise ValidationError(self.error_messages["not_organizer"], code="not_organizer")
 
 
 class OrganizerAdminSite(admin.AdminSite):
     site_header = _("itprosig organizers")
     site_title = _("itprosig admin")
     index_title = _("Your chapters")
+    login_form = OrganizerAuthenticationForm
 
     def has_permission(self, request):
         user = request.user

@@ -18,7 +18,10 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 # The embedded default key only ever serves a development machine; production sets SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-embedded-default-key-change-me-in-production-0123456789")
+# Its "django-insecure-" prefix makes `check --deploy` report it if production forgets to.
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="django-insecure-embedded-default-key-change-me-in-production-0123456789"
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base for links in email (unsubscribe, check-in QR codes), where no request is at hand.

@@ -145,3 +145,30 @@ def test_admin_organizer_cannot_delete_a_meeting_people_answered(client, world):
     response = client.post(reverse("admin:meetings_meeting_delete", args=[meeting.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert type(meeting).objects.filter(pk=meeting.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "admitted"),
+    [("member", False), ("volunteer", False), ("liaison", False), ("organizer", True), ("superuser", True)],
+)
+def test_admin_login_form_admits_organizers_by_role_alone(client, world, role, admitted):
+    user = world["users"][role]
+    assert not user.is_staff or role == "superuser"  # the role, not is_staff, opens the admin
+    response = client.post(
+        reverse("admin:login"), {"username": user.email, "password": PASSWORD, "next": "/admin/"}
+    )
+    if admitted:
+        assert response.status_code == 302
+        assert client.get(reverse("admin:index")).status_code == 200
+    else:
+        assert response.status_code == 200
+        assert "This account does not organize a chapter" in response.content.decode()
+        assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_admin_losing_the_organizer_role_closes_the_admin(client, world):
+    organizer = world["users"]["organizer"]
+    assert client.login(email=organizer.email, password=PASSWORD)
+    assert client.get(reverse("admin:meetings_meeting_changelist")).status_code == 200
+    organizer.chapter_roles.all().delete()
+    assert client.get(reverse("admin:meetings_meeting_changelist")).status_code == 302
