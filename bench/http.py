@@ -25,6 +25,8 @@ from .seed import REPORT_CHAPTER_SLUG
 LUA = Path(__file__).resolve().parent / "wrk" / "report.lua"
 PROFILE_DIR = ROOT / "var" / "bench" / "profiles"
 WARMUP_SECONDS = 2
+# A slow answer is still an answer: it shows in p99. Only no answer in 10 s counts as an error.
+WRK_TIMEOUT_SECONDS = 10
 # Members who belong to no chapter that meets (the forming one) RSVP during the POST benchmark, so
 # their RSVPs can be removed afterwards and the seeded data stays as it was.
 RSVP_MEMBERS = 200
@@ -36,6 +38,8 @@ class Target:
     kind: str  # anonymous, logged_in, post or ceiling
     lines: list  # (method, path, cookie, csrf, body)
     cleanup: object = None
+    # Return a reason if the requests did not do what they should (a redirect can hide a refusal).
+    verify: object = None
 
     @property
     def first_path(self):
@@ -142,14 +146,20 @@ def build_targets():
         for offset, status in ((0, "going"), (1, "not_going")):
             target_meeting = upcoming[(index + offset) % len(upcoming)]
             path = f"/chapters/{chapter.slug}/meetings/{target_meeting.pk}/rsvp/"
-            lines.append(("POST", path, cookie, token, f"csrfmiddlewaretoken={token}&status={status}"))
+            lines.append(("POST", path, cookie, token, f"csrfmiddlewaretoken={token}&answer={status}"))
     poster_ids = [member.pk for member in posters]
     meeting_ids = [m.pk for m in upcoming]
 
     def remove_benchmark_rsvps():
         RSVP.objects.filter(member_id__in=poster_ids, meeting_id__in=meeting_ids).delete()
 
-    targets.append(Target("rsvp_post", "post", lines, cleanup=remove_benchmark_rsvps))
+    def rsvps_were_written():
+        written = RSVP.objects.filter(member_id__in=poster_ids, meeting_id__in=meeting_ids).count()
+        return None if written else "the POSTs answered but wrote no RSVP"
+
+    targets.append(
+        Target("rsvp_post", "post", lines, cleanup=remove_benchmark_rsvps, verify=rsvps_were_written)
+    )
     try:
         liaison_path = report_path(report_chapter)
     except NoReverseMatch:
@@ -200,7 +210,8 @@ def wrk(port, target, *, duration, connections, threads):
             plan.write("\t".join(line) + "\n")
     try:
         completed = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(LUA),
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
+             "--timeout", f"{WRK_TIMEOUT_SECONDS}s", "--latency", "-s", str(LUA),
              f"http://127.0.0.1:{port}{target.first_path}"],
             env={**os.environ, "BENCH_PLAN": plan.name},
             capture_output=True, text=True, check=True, timeout=duration + 60,
@@ -208,6 +219,19 @@ def wrk(port, target, *, duration, connections, threads):
     finally:
         os.unlink(plan.name)
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def worker_cpu_seconds(server):
+    """Return the user + system CPU seconds the gunicorn workers have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in environment.child_pids(server.pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def start_profilers(server, name, duration):
@@ -244,9 +268,9 @@ def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()
     targets = [t for t in build_targets() if not only or t.name in only or t.name == "ceiling"]
     results = []
     with gunicorn(port) as server:
-        ceiling_rps = None
+        ceiling_rps = ceiling_cpu_ms = None
         for target in targets:
-            reason = probe(port, target)
+            reason = probe(port, target) or (target.verify() if target.verify else None)
             if reason:
                 results.append({"name": target.name, "kind": target.kind, "skipped": reason})
                 print(f"{target.name:15} skipped: {reason}", flush=True)
@@ -255,13 +279,18 @@ def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()
             wrk(port, target, duration=WARMUP_SECONDS, connections=connections, threads=threads)
             load = os.getloadavg()[0]
             profilers = start_profilers(server, target.name, duration) if target.name in profile else []
+            cpu_before = worker_cpu_seconds(server)
             measured = wrk(port, target, duration=duration, connections=connections, threads=threads)
+            cpu_after = worker_cpu_seconds(server)
             for profiler in profilers:
                 profiler.wait(timeout=60)
+            failed = target.verify() if target.verify else None
             if target.cleanup:
                 target.cleanup()
+            # CPU the workers spent per request: unlike requests/s, barely moved by other load.
+            cpu_ms = (cpu_after - cpu_before) * 1000 / max(measured["requests"], 1)
             if target.name == "ceiling":
-                ceiling_rps = measured["rps"]
+                ceiling_rps, ceiling_cpu_ms = measured["rps"], cpu_ms
             entry = {
                 "name": target.name,
                 "kind": target.kind,
@@ -272,8 +301,11 @@ def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()
                 "p99_ms": measured["p99_ms"],
                 "max_ms": measured["max_ms"],
                 "requests": measured["requests"],
-                "errors": measured["errors"],
+                "errors": measured["errors"] + (1 if failed else 0),
+                **({"failure": failed} if failed else {}),
                 "ratio_to_ceiling": round(measured["rps"] / ceiling_rps, 3) if ceiling_rps else None,
+                "worker_cpu_ms": round(cpu_ms, 3),
+                "cpu_ratio_to_ceiling": round(ceiling_cpu_ms / cpu_ms, 3) if ceiling_rps and cpu_ms else None,
                 "load_1m_before": round(load, 2),
             }
             results.append(entry)

@@ -48,17 +48,18 @@ def summary(record):
 
 def table(record):
     lines = [
-        "| target | kind | req/s | p50 ms | p99 ms | errors | ratio to ceiling | target |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| target | kind | req/s | p50 ms | p99 ms | errors | ratio to ceiling | worker CPU ms/req "
+        "| CPU ratio | target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for entry in record.get("http", []):
         if "skipped" in entry:
-            lines.append(f"| {entry['name']} | {entry['kind']} | | | | | | skipped: {entry['skipped']} |")
+            lines.append(f"| {entry['name']} | {entry['kind']} | | | | | | | | skipped: {entry['skipped']} |")
             continue
         lines.append(
             f"| {entry['name']} | {entry['kind']} | {entry['rps']:.0f} | {entry['p50_ms']:.1f} | "
             f"{entry['p99_ms']:.1f} | {entry['errors']} | {entry['ratio_to_ceiling']:.2f} | "
-            f"{verdict(entry)} |"
+            f"{entry['worker_cpu_ms']:.2f} | {entry['cpu_ratio_to_ceiling'] or 0:.2f} | {verdict(entry)} |"
         )
     fanout = record.get("fanout") or {}
     lines.append("")

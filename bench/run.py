@@ -16,7 +16,6 @@ import sys
 import time
 
 from . import environment, results
-from .environment import ROOT
 
 
 def parse_args(argv):
@@ -81,7 +80,7 @@ def main(argv=None):
     record["seconds"] = round(time.monotonic() - started, 1)
 
     path = results.write(record, args.output or None)
-    print(f"results: {path.relative_to(ROOT)}", file=sys.stderr)
+    print(f"results: {path}", file=sys.stderr)
     if not args.no_markdown:
         results.update_markdown(record, path)
     print(json.dumps(results.summary(record), indent=2))

@@ -1,7 +1,8 @@
 """Whole-page caching for anonymous visitors, invalidated when any public data changes.
 
-Every cached page's key carries a version number; a change to a chapter, meeting, RSVP or anything
-else a public page shows raises the version, so the next request renders afresh. Pages served from
+Every cached page is stored with the version number it was rendered under; a change to a chapter,
+meeting, RSVP or anything else a public page shows raises the version, so the next request renders
+afresh. A hit costs one cache round trip: the version and the page are read together. Pages served from
 here never carry a CSRF token or a per-request nonce: the public pages have no forms for anonymous
 visitors and no inline scripts.
 """
@@ -55,7 +56,7 @@ def _cacheable_request(request):
 
 def _key(request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"itprosig:page:{pages_version()}:{get_language()}:{path}"
+    return f"itprosig:page:{get_language()}:{path}"
 
 
 def cache_anonymous_page(view):
@@ -66,9 +67,11 @@ def cache_anonymous_page(view):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
+        found = cache.get_many([VERSION_KEY, key])
+        version = found[VERSION_KEY] if VERSION_KEY in found else pages_version()
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            _version, content, headers = stored
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value
@@ -78,7 +81,7 @@ def cache_anonymous_page(view):
             if hasattr(response, "render"):
                 response.render()
             headers = {name: response[name] for name in HEADERS_KEPT if response.has_header(name)}
-            cache.set(key, (response.content, headers), timeout=settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (version, response.content, headers), timeout=settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapped
