@@ -3,8 +3,8 @@
 
 The data is deterministic (no randomness): the same scale always gives the same rows, so two runs
 measure the same thing. One chapter, the OPCUG IT Pro SIG, has the same history at every scale (its
-meetings and their 30 RSVPs each); the report-scaling benchmark reads it while the rest of the
-network grows around it.
+meetings, their 30 RSVPs each, its members and their join dates); the report-scaling benchmark
+reads it while the rest of the network grows around it.
 
     DJANGO_SETTINGS_MODULE=bench.settings python -m bench.seed --scale full [--force]
 """
@@ -21,6 +21,8 @@ import zoneinfo
 # Measured chapter: same history at every scale.
 REPORT_CHAPTER_SLUG = "opcug-it-pro-sig"
 REPORT_CHAPTER_RSVPS_PER_MEETING = 30
+# Only the first members (as many as the smallest scale has) belong to the report chapter.
+REPORT_CHAPTER_MEMBER_POOL = 5_000
 # The newsletter fan-out goes to this chapter, which gets exactly Scale.fanout_subscribers subscribers.
 FANOUT_CHAPTER_SLUG = "twsug"
 UPCOMING_MONTHS = 12
@@ -403,7 +405,10 @@ class Seeder:
         span = (self.now - first_joined).total_seconds()
 
         def joined(index):
-            return first_joined + datetime.timedelta(seconds=int(span * index / count))
+            # Spread over the years within each block of the pool, so a member's date does not
+            # depend on how many members the scale has.
+            block = REPORT_CHAPTER_MEMBER_POOL
+            return first_joined + datetime.timedelta(seconds=int(span * (index % block) / block))
 
         def member_rows():
             for index in range(count):
@@ -468,6 +473,9 @@ class Seeder:
         # Everyone belongs to their home chapter; a third also to a second one.
         self.chapter_members = {chapter["pk"]: [] for chapter in chapters}
 
+        report_position = next(
+            (position for position, c in enumerate(chapters) if c["slug"] == REPORT_CHAPTER_SLUG), None
+        )
         fanout_pk = next((c["pk"] for c in chapters if c["slug"] == FANOUT_CHAPTER_SLUG), None)
 
         def membership_rows():
@@ -477,6 +485,10 @@ class Seeder:
                 homes = [index % len(chapters)]
                 if index % 3 == 0 and len(chapters) > 1:
                     homes.append((homes[0] + 1 + index % min(7, len(chapters) - 1)) % len(chapters))
+                if index >= REPORT_CHAPTER_MEMBER_POOL and report_position in homes:
+                    # The report chapter keeps the same members at every scale.
+                    homes.remove(report_position)
+                    homes = homes or [(report_position + 1) % len(chapters)]
                 for position in homes:
                     pk += 1
                     chapter_pk = chapters[position]["pk"]

@@ -119,3 +119,28 @@ def test_seed_gives_the_fanout_chapter_exactly_the_requested_subscribers(seeded)
     subscribed = Membership.objects.filter(chapter__slug=FANOUT_CHAPTER_SLUG, newsletter_subscribed=True)
     assert subscribed.count() == 250
     assert subscribed.filter(newsletter_consent_at__isnull=True).count() == 0
+
+
+def test_seed_report_chapter_is_the_same_at_every_scale(db, monkeypatch):
+    monkeypatch.setattr("bench.seed.REPORT_CHAPTER_MEMBER_POOL", 300)
+
+    def report_chapter_rows():
+        memberships = set(
+            Membership.objects.filter(chapter__slug=REPORT_CHAPTER_SLUG).values_list(
+                "member_id", "joined_at", "newsletter_subscribed"
+            )
+        )
+        rsvps = set(
+            RSVP.objects.filter(meeting__chapter__slug=REPORT_CHAPTER_SLUG).values_list(
+                "meeting_id", "member_id", "status", "checked_in_at"
+            )
+        )
+        return memberships, rsvps
+
+    Seeder(TINY, now=NOW, log=lambda line: None).run()
+    small = report_chapter_rows()
+    larger = Scale("larger", chapters=6, meetings=100, members=900, rsvps=5_000, fanout_subscribers=250)
+    Seeder(larger, now=NOW, log=lambda line: None).run()
+    assert RSVP.objects.count() == 5_000
+    assert report_chapter_rows() == small
+    assert small[0] and small[1]
