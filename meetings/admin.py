@@ -23,6 +23,7 @@ from .models import RSVP, AgendaItem, Meeting, Topic
 from .services import RSVPRefused, rsvp_cancel
 from .services.scheduling import (
     EDITABLE_FIELDS,
+    NOTIFIED_FIELDS,
     meeting_cancel,
     meeting_duplicate_to_next_month,
     meeting_update,
@@ -230,7 +231,7 @@ class MeetingAdmin(ChapterScopedAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
-        if changed and obj.status == Meeting.Status.SCHEDULED:
+        if set(changed) & set(NOTIFIED_FIELDS) and obj.status == Meeting.Status.SCHEDULED:
             self.message_user(request, _("Members going or waitlisted are told about the change."))
 
     @admin.action(description=_("Duplicate to next month (as a draft)"))

@@ -16,13 +16,23 @@ from chapters.permissions import organized_chapter_ids
 from .models import Member, Membership
 
 
-class MemberCreationForm(AdminUserCreationForm):
+class _EmailFormMixin:
+    def clean_email(self):
+        # Logins and allauth treat addresses case-insensitively; store them as the manager does.
+        email = self.cleaned_data["email"].strip().lower()
+        clash = Member.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("A member with this email address already exists."))
+        return email
+
+
+class MemberCreationForm(_EmailFormMixin, AdminUserCreationForm):
     class Meta:
         model = Member
         fields = ["email", "display_name"]
 
 
-class MemberChangeForm(UserChangeForm):
+class MemberChangeForm(_EmailFormMixin, UserChangeForm):
     class Meta:
         model = Member
         fields = "__all__"
@@ -74,6 +84,10 @@ class MemberAdmin(ChapterScopeMixin, UserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})
     ]
     filter_horizontal = []
+
+    def get_inlines(self, request, obj):
+        # A new account has no memberships yet: they come from joining, RSVPs or an import.
+        return self.inlines if obj is not None else []
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not request.user.is_superuser:

@@ -3,6 +3,8 @@
 import pytest
 
 from chapters.models import ChapterInterest, ChapterRole
+from meetings.models import ReportAccessLog
+from members.models_mail import Newsletter, OutboxMessage
 from tests.factories import (
     ChapterFactory,
     ChapterRoleFactory,
@@ -66,5 +68,23 @@ def world(db):
             "meetings.topic": topic,
             "meetings.meeting": meeting,
             "meetings.rsvp": rsvp,
+            "members.newsletter": Newsletter.objects.create(
+                chapter=toronto, subject="November news", body="Hello, Toronto.", created_by=organizer
+            ),
+            "members.outboxmessage": OutboxMessage.objects.create(
+                kind=OutboxMessage.Kind.RSVP_GOING,
+                member=member,
+                chapter=toronto,
+                from_email="IT Pro Toronto <noreply@itprosig.example.org>",
+                to_email=member.email,
+                subject="You are going",
+                body_text="See you there.",
+            ),
+            "meetings.reportaccesslog": ReportAccessLog.objects.create(
+                user=liaison.user,
+                user_email=liaison.user.email,
+                chapter=toronto,
+                report=ReportAccessLog.Report.CHAPTER,
+            ),
         },
     }
