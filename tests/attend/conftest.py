@@ -1,10 +1,18 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chapters.models import ChapterRole
 from tests.factories import ChapterFactory, ChapterRoleFactory, MeetingFactory, MemberFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_urls():
+    """Start and end each test in English: a request to a /fr/ page leaves French active in the thread."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
