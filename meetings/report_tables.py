@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 #: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: The most rows a web page shows of one table; the CSV download has every row.
+HTML_ROW_LIMIT = 200
 
 
 @dataclass
@@ -40,10 +42,9 @@ class Table:
 
     @property
     def cells(self):
-        """Yield each row as (value, is_figure) pairs, for the HTML table."""
+        """Return the rows a web page shows as (value, is_figure) pairs; the CSV has them all."""
         numeric = self.numeric_columns
-        for row in self.rows:
-            yield list(zip(row, numeric, strict=True))
+        return [list(zip(row, numeric, strict=True)) for row in self.rows[:HTML_ROW_LIMIT]]
 
     @property
     def wide(self):
