@@ -89,6 +89,8 @@ def seat_counts(meeting):
         waitlisted=Count("pk", filter=Q(status=RSVP.Status.WAITLISTED)),
         attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
     )
+    # Walk-in guests without an account count as attendance too.
+    counts["attended"] += meeting.guest_count
     capacity = meeting.capacity
     counts["spots_left"] = None if capacity is None else max(capacity - counts["going"], 0)
     return counts

@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.template.loader import render_to_string
+from django.urls import translate_url
 from django.utils import translation
 
 from members.mail.outbox import outbox_queue
@@ -11,6 +12,14 @@ from members.models_mail import OutboxMessage
 
 class AccountAdapter(DefaultAccountAdapter):
     """The single place where itprosig changes allauth's behaviour."""
+
+    def get_login_redirect_url(self, request):
+        """Send a member who just logged in to their page in the language they chose in their profile."""
+        url = super().get_login_redirect_url(request)
+        language = getattr(request.user, "preferred_language", "")
+        if language and language != translation.get_language():
+            return translate_url(url, language)
+        return url
 
     def send_mail(self, template_prefix, email, context):
         """Put allauth's emails (verification, password reset) in the outbox like every other email.

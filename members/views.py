@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetings import selectors as meeting_selectors
@@ -41,8 +42,10 @@ def profile(request):
         form = ProfileForm(request.POST, instance=member)
         if form.is_valid():
             member_profile_update(member=member, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS})
-            messages.success(request, _("Your profile is saved."))
-            return redirect("members:profile")
+            # The page follows the language the member just chose.
+            with translation.override(member.preferred_language):
+                messages.success(request, _("Your profile is saved."))
+                return redirect(reverse("members:profile"))
         # The form changed the instance while validating: show the page with the stored values.
         member.refresh_from_db()
     else:
