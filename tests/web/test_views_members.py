@@ -45,7 +45,7 @@ def test_profile_saves_consents_and_language(member_client):
         },
         follow=True,
     )
-    assert "Your profile is saved" in text(response)
+    assert "Votre profil est enregistré" in text(response)
     member = Member.objects.get(pk=member_client.member.pk)
     assert (member.display_name, member.preferred_language, member.time_zone) == (
         "Ada Example",
