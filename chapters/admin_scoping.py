@@ -7,6 +7,7 @@ a superuser sees everything, an organizer only their chapters, anyone else nothi
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 
 from .models import Chapter
 from .permissions import organized_chapter_ids
@@ -14,6 +15,18 @@ from .permissions import organized_chapter_ids
 
 def _chapter_ids(request):
     return organized_chapter_ids(request.user)
+
+
+def scoped_list_filter(model, item):
+    """Return the list filter for `item`, offering only chapters present in the user's own list.
+
+    A plain chapter filter would name every chapter of the network in the sidebar.
+    """
+    if isinstance(item, str):
+        field = get_fields_from_path(model, item)[-1]
+        if field.is_relation and field.related_model is Chapter:
+            return (item, admin.RelatedOnlyFieldListFilter)
+    return item
 
 
 class ChapterScopeMixin:
@@ -57,6 +70,12 @@ class ChapterScopeMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request, obj)
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [scoped_list_filter(self.model, item) for item in filters]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only objects of the organizer's chapters in every chapter-owned choice."""

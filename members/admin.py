@@ -10,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopeMixin
+from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopeMixin, scoped_list_filter
 from chapters.permissions import organized_chapter_ids
 
 from .models import Member, Membership
@@ -97,7 +97,7 @@ class MemberAdmin(ChapterScopeMixin, UserAdmin):
     def get_list_filter(self, request):
         if request.user.is_superuser:
             return self.list_filter
-        return ["preferred_language", "memberships__chapter"]
+        return ["preferred_language", scoped_list_filter(Member, "memberships__chapter")]
 
     def has_add_permission(self, request):
         return request.user.is_active and request.user.is_superuser
