@@ -20,7 +20,9 @@ from .environment import ROOT
 from .seed import FANOUT_CHAPTER_SLUG
 
 WORKER_CONCURRENCY = 2
-TIMEOUT_SECONDS = 600
+# `make bench` must finish in 15 minutes: a fan-out still running after this is measured on what
+# arrived by then (and the record says it did not complete).
+MAX_SECONDS = 240
 
 
 def read_state(path):
@@ -84,7 +86,7 @@ def push_with_smtplib(port, messages):
     return time.perf_counter() - started
 
 
-def run(*, recipients):
+def run(*, recipients, max_seconds=MAX_SECONDS):
     """Return (fan-out record, Celery worker peak MB)."""
     try:
         from members.mail.newsletters import newsletter_send_now, subscribers
@@ -118,12 +120,13 @@ def run(*, recipients):
         )
         started = time.time()
         newsletter_send_now(newsletter=newsletter)
-        reached = wait_for_count(state, expected, timeout=TIMEOUT_SECONDS)
+        reached = wait_for_count(state, expected, timeout=max_seconds)
         peak = worker_peak_mb(worker)
         environment.stop(worker)
         worker = None
-        if reached["count"] < expected:
-            return {"skipped": f"only {reached['count']} of {expected} messages arrived"}, peak
+        delivered = reached["count"]
+        if not delivered:
+            return {"skipped": "no message arrived"}, peak
         fanout_seconds = reached["last"] - started
 
         sink.send_signal(signal.SIGUSR1)
@@ -139,10 +142,12 @@ def run(*, recipients):
         size = sum(len(data) for _, _, data in messages) / len(messages)
         record = {
             "recipients": expected,
+            "delivered": delivered,
+            "completed": delivered >= expected,
             "seconds": round(fanout_seconds, 2),
-            "msgs_per_s": round(expected / fanout_seconds, 1),
+            "msgs_per_s": round(delivered / fanout_seconds, 1),
             "ceiling_msgs_per_s": round(len(messages) / ceiling_seconds, 1),
-            "ratio": round((expected / fanout_seconds) / (len(messages) / ceiling_seconds), 3),
+            "ratio": round((delivered / fanout_seconds) / (len(messages) / ceiling_seconds), 3),
             "mean_message_bytes": round(size),
             "worker": f"celery prefork, concurrency {WORKER_CONCURRENCY}, queues default,mail,bulk",
         }

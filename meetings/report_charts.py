@@ -1,9 +1,13 @@
 """Charts for the reports, drawn on the server as SVG by pygal from the report's own tables."""
 
 import base64
+import hashlib
 
 import pygal
+from django.core.cache import cache
 from pygal.style import Style
+
+CHART_CACHE_SECONDS = 24 * 3600
 
 _STYLE = Style(
     background="white",
@@ -61,9 +65,25 @@ def chart_svg(table, *, horizontal=False, line=False):
     return chart.render(is_unicode=True)
 
 
+def _chart_key(table, kwargs):
+    """Return a cache key made of everything the chart is drawn from, so a hit is always right."""
+    rows = [(str(row[table.chart_label]), row[table.chart_value] or 0) for row in table.rows]
+    parts = [str(table.caption), str(table.headers[table.chart_value]), sorted(kwargs.items()), rows]
+    return "itprosig:chart:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def chart_data_uri(table, **kwargs):
-    """Return the chart as a data: URI for an <img>, or None."""
-    svg = chart_svg(table, **kwargs)
-    if svg is None:
+    """Return the chart as a data: URI for an <img>, or None.
+
+    Drawing is the costliest part of a report page and past periods rarely change: charts are
+    cached under a key made of their data, so no invalidation is needed.
+    """
+    if table.chart_value is None or not table.rows:
         return None
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    key = _chart_key(table, kwargs)
+    uri = cache.get(key)
+    if uri is None:
+        svg = chart_svg(table, **kwargs)
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        cache.set(key, uri, timeout=CHART_CACHE_SECONDS)
+    return uri
