@@ -194,11 +194,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up quickly when the broker is down: an RSVP must not wait on it. The email is in
+# the outbox already, and the sweeper queues it once the broker is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 # Transactional mail and bulk mail are separate queues, so a newsletter never delays a confirmation.
 CELERY_TASK_ROUTES = {
     "members.tasks.send_outbox_message": {"queue": "mail"},
     "members.tasks.*newsletter*": {"queue": "bulk"},
 }
+# Beat keeps its schedule in memory: every entry is a short interval, so nothing is lost by starting
+# afresh, and no schedule file needs a writable, lockable disk.
+CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
 CELERY_BEAT_SCHEDULE = {}
 CELERY_BEAT_SCHEDULE.update(
     {

@@ -8,6 +8,8 @@ the one message it was handing over; the sweeper re-queues rows whose batch was 
 
 import datetime
 import logging
+import smtplib
+from email.utils import parseaddr
 from itertools import batched
 
 import markdown
@@ -17,11 +19,13 @@ from django.core import mail
 from django.db import transaction
 from django.db.models import Count, Exists, Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import Membership
 from members.models_mail import Delivery, Newsletter, OutboxMessage
 
+from . import bulk
 from .outbox import outbox_queue, retry_delay
 from .rendering import absolute_reverse, render_email, sender
 from .smtp import build_message, describe, is_transient, message_id
@@ -50,25 +54,36 @@ def markdown_to_html(text):
     return nh3.clean(markdown.markdown(text, extensions=["extra", "sane_lists"]))
 
 
-def render_newsletter(newsletter, membership, *, body_html=None, test=False):
-    """Return (rendered email, headers) of a newsletter for one subscriber."""
-    member, chapter = membership.member, newsletter.chapter
-    with translation.override(member.preferred_language):
-        unsubscribe = unsubscribe_url(member_id=member.pk, chapter_id=chapter.pk)
+def consent_date(membership, language):
+    """Return the day the member consented, as the footer shows it in their language."""
+    if membership.newsletter_consent_at is None:
+        return ""
+    local = timezone.localtime(membership.newsletter_consent_at, membership.chapter.tzinfo)
+    with translation.override(language):
+        return date_format(local, "j F Y")
+
+
+def render_newsletter_for(newsletter, *, language, unsubscribe, consent, body_html=None, test=False):
+    """Return (rendered email, headers) of a newsletter in one language.
+
+    `unsubscribe` and `consent` are the one recipient's link and consent day, or the placeholders
+    the bulk sender swaps per recipient.
+    """
+    chapter = newsletter.chapter
+    with translation.override(language):
         preferences = absolute_reverse("mail:preferences")
     rendered = render_email(
         TEMPLATE,
         {
             "newsletter": newsletter,
             "chapter": chapter,
-            "member": member,
-            "membership": membership,
             "body_html": body_html if body_html is not None else markdown_to_html(newsletter.body),
             "unsubscribe_url": unsubscribe,
+            "consent_date": consent,
             "preferences_url": preferences,
             "is_test": test,
         },
-        language=member.preferred_language,
+        language=language,
         time_zone=chapter.time_zone,
     )
     headers = {
@@ -78,6 +93,22 @@ def render_newsletter(newsletter, membership, *, body_html=None, test=False):
         "Precedence": "bulk",
     }
     return rendered, headers
+
+
+def render_newsletter(newsletter, membership, *, body_html=None, test=False):
+    """Return (rendered email, headers) of a newsletter for one subscriber."""
+    member = membership.member
+    language = member.preferred_language
+    with translation.override(language):
+        unsubscribe = unsubscribe_url(member_id=member.pk, chapter_id=newsletter.chapter_id)
+    return render_newsletter_for(
+        newsletter,
+        language=language,
+        unsubscribe=unsubscribe,
+        consent=consent_date(membership, language),
+        body_html=body_html,
+        test=test,
+    )
 
 
 def newsletter_send_test(*, newsletter, member):
@@ -198,8 +229,7 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
             chapter_id=newsletter.chapter_id, member_id__in=[d.member_id for d in deliveries]
         )
     }
-    body_html = markdown_to_html(newsletter.body)
-    from_email = sender(newsletter.chapter, bulk=True)
+    sender_ = _BatchSender(newsletter)
     retry_in = None
     connection = mail.mailers.default
     try:
@@ -211,19 +241,9 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
                 _record(delivery, Delivery.Status.SKIPPED, error=_("Unsubscribed before delivery."))
                 continue
             membership.member = delivery.member
-            rendered, headers = render_newsletter(newsletter, membership, body_html=body_html)
-            headers["Message-ID"] = message_id("itprosig.newsletter", newsletter.pk, delivery.member_id)
-            email = build_message(
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                from_email=from_email,
-                to=delivery.member.email,
-                headers=headers,
-                reply_to=newsletter.chapter.contact_email,
-            )
+            membership.chapter = newsletter.chapter
             try:
-                connection.send_messages([email])
+                sender_.send(connection, membership)
             except Exception as exc:  # recorded per recipient below
                 if not is_transient(exc):
                     _record(delivery, Delivery.Status.FAILED, error=describe(exc))
@@ -241,6 +261,70 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
             logger.debug("Closing the SMTP connection failed.", exc_info=True)
     _finish_if_done(newsletter_pk)
     return retry_in
+
+
+class _BatchSender:
+    """Send one newsletter to members, each language rendered once per batch.
+
+    Over Django's SMTP backend the messages are stamped from a per-language template (bulk.py);
+    with any other backend (files, console, tests) each is built as a Django email.
+    """
+
+    def __init__(self, newsletter):
+        self.newsletter = newsletter
+        self.body_html = markdown_to_html(newsletter.body)
+        self.from_email = sender(newsletter.chapter, bulk=True)
+        self.envelope_from = parseaddr(self.from_email)[1]
+        self.templates = {}
+
+    def _template(self, language):
+        if language not in self.templates:
+            rendered, headers = render_newsletter_for(
+                self.newsletter,
+                language=language,
+                unsubscribe=bulk.SLOT_UNSUBSCRIBE,
+                consent=bulk.SLOT_CONSENT,
+                body_html=self.body_html,
+            )
+            self.templates[language] = bulk.BulkTemplate(
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                from_email=self.from_email,
+                headers=headers,
+                reply_to=self.newsletter.chapter.contact_email,
+            )
+        return self.templates[language]
+
+    def send(self, connection, membership):
+        member = membership.member
+        language = member.preferred_language
+        with translation.override(language):
+            unsubscribe = unsubscribe_url(member_id=member.pk, chapter_id=self.newsletter.chapter_id)
+        msgid = message_id("itprosig.newsletter", self.newsletter.pk, member.pk)
+        smtp = getattr(connection, "connection", None)
+        if isinstance(smtp, smtplib.SMTP):
+            wire = self._template(language).stamp(
+                to=member.email,
+                message_id=msgid,
+                unsubscribe=unsubscribe,
+                consent=consent_date(membership, language),
+            )
+            if wire is not None:
+                smtp.sendmail(self.envelope_from, [member.email], wire)
+                return
+        rendered, headers = render_newsletter(self.newsletter, membership, body_html=self.body_html)
+        headers["Message-ID"] = msgid
+        email = build_message(
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            from_email=self.from_email,
+            to=member.email,
+            headers=headers,
+            reply_to=self.newsletter.chapter.contact_email,
+        )
+        connection.send_messages([email])
 
 
 def _record(delivery, status, *, error=""):

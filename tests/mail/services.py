@@ -1,0 +1,270 @@
+"""Real services for the email integration tests: Redis, Celery workers and an SMTP server.
+
+Each test starts its own instances on free ports and stops only those, so tests run side by side
+(pytest-xdist) and the machine's shared PostgreSQL and Redis are never touched.
+"""
+
+import email
+import email.policy
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, *, timeout, interval=0.05, message="condition"):
+    """Poll `predicate` until it returns something true; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+class RedisServer:
+    """A redis-server of our own, in memory only, on a free port; can be stopped and restarted."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._answers, timeout=10, message="redis-server to accept connections")
+        return self
+
+    def _answers(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts.
+
+    It answers 250 as soon as the bytes are stored and parses only when a test reads them, so the
+    server is never what a sender waits on.
+    """
+
+    def __init__(self):
+        self.raw = []
+        self.parsed = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.raw.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+    def __len__(self):
+        with self.lock:
+            return len(self.raw)
+
+    @property
+    def messages(self):
+        """Return [(recipients, parsed message)] for everything received so far."""
+        with self.lock:
+            raw = list(self.raw)
+        for rcpts, content in raw[len(self.parsed) :]:
+            self.parsed.append((rcpts, email.message_from_bytes(content, policy=email.policy.default)))
+        return list(self.parsed)
+
+    def recipients(self):
+        with self.lock:
+            return [rcpt for rcpts, _ in self.raw for rcpt in rcpts]
+
+    def to(self, address):
+        return [message for rcpts, message in self.messages if address in rcpts]
+
+
+class SMTPServer:
+    """aiosmtpd on a free port; until start() the port refuses connections."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+class Worker:
+    """A Celery worker process (and optionally beat) for the app, against our Redis and SMTP."""
+
+    def __init__(self, *, redis, smtp, queues, name, beat=False, concurrency=2, env=None):
+        self.redis, self.smtp = redis, smtp
+        self.queues, self.name, self.beat, self.concurrency = queues, name, beat, concurrency
+        self.extra_env = env or {}
+        self.process = None
+        self.folder = tempfile.mkdtemp(prefix=f"itprosig-{name}-")
+
+    def env(self):
+        db = connection.settings_dict
+        database_url = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "itprosig.settings",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": self.redis.url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp.port}",
+            "SITE_URL": settings.SITE_URL,
+            "SECRET_KEY": settings.SECRET_KEY,
+            "DEBUG": "false",
+            "EMAIL_TIMEOUT": "5",
+            "MAIL_RETRY_BASE_SECONDS": "1",
+            "MAIL_RETRY_MAX_SECONDS": "4",
+            "MAIL_MAX_ATTEMPTS": "30",
+            "MAIL_SWEEP_INTERVAL_SECONDS": "1",
+            "MAIL_SWEEP_GRACE_SECONDS": "2",
+            "MAIL_BATCH_LEASE_SECONDS": "4",
+            "REMINDER_INTERVAL_SECONDS": "3600",
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+
+    def start(self):
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "itprosig",
+            "worker",
+            "-Q",
+            ",".join(self.queues),
+            "-n",
+            f"{self.name}@%h",
+            "-c",
+            str(self.concurrency),
+            "-P",
+            "threads",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "INFO",
+        ]
+        if self.beat:
+            command += ["-B"]
+        self.log = open(os.path.join(self.folder, "worker.log"), "wb")  # noqa: SIM115
+        # Its own session, so a kill reaches the worker's whole process group and nothing else.
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(self._ready, timeout=30, interval=0.2, message=f"worker {self.name} to start")
+        return self
+
+    def _ready(self):
+        if self.process.poll() is not None:
+            raise AssertionError(f"worker {self.name} exited:\n{self.output()}")
+        return b"ready." in Path(self.log.name).read_bytes()
+
+    def output(self):
+        if not Path(self.log.name).exists():
+            return getattr(self, "final_output", "")
+        return Path(self.log.name).read_bytes().decode(errors="replace")[-4000:]
+
+    def kill(self):
+        """SIGKILL the worker's whole process group: no shutdown, no acknowledgements."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+        self.final_output = self.output()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class BrokerForTests:
+    """Point this process's Celery app at a real broker (the suite otherwise runs tasks eagerly)."""
+
+    def __init__(self, url):
+        from itprosig.celery import app
+
+        self.app, self.url = app, url
+
+    def _reset_pools(self):
+        if self.app._pool is not None:
+            self.app._pool.force_close_all()
+        self.app._pool = None
+        self.app.amqp._producer_pool = None
+
+    def __enter__(self):
+        conf = self.app.conf
+        self.saved = conf.broker_url, conf.task_always_eager
+        conf.broker_url, conf.task_always_eager = self.url, False
+        self._reset_pools()
+        return self
+
+    def __exit__(self, *exc):
+        self._reset_pools()
+        self.app.conf.broker_url, self.app.conf.task_always_eager = self.saved

@@ -1,0 +1,87 @@
+"""Newsletters over SMTP are stamped from one rendering per language: same email as built one by one."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from members.mail import newsletters
+from members.mail.tokens import read_unsubscribe_token
+from members.models import Membership
+from members.models_mail import Delivery, Newsletter
+from tests.factories import ChapterFactory, MemberFactory, MembershipFactory
+
+from .conftest import body, parse
+from .services import SMTPServer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()
+
+
+def test_stamped_messages_match_what_django_builds(smtp, settings):
+    chapter = ChapterFactory(name="MITPro Montréal", mailing_address="CP 200, Montréal QC H2X 1Y1")
+    members = []
+    for i, language in enumerate(["en", "fr", "fr"]):
+        member = MemberFactory(email=f"reader{i}@example.org", preferred_language=language)
+        MembershipFactory(
+            member=member,
+            chapter=chapter,
+            newsletter_subscribed=True,
+            newsletter_consent_at=timezone.now() - datetime.timedelta(days=400 + i),
+            newsletter_consent_source=Membership.Source.WEBSITE,
+        )
+        members.append(member)
+    newsletter = Newsletter.objects.create(
+        chapter=chapter, subject="Virtualisation : la réalité", body="Un **grand** merci à nos bénévoles."
+    )
+    newsletters.newsletter_send_now(newsletter=newsletter)
+    newsletters.newsletter_dispatch(newsletter_pk=newsletter.pk)
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for member in members:
+        (rcpts, stamped) = [(r, m) for r, m in smtp.inbox.messages if r == [member.email]][0]
+        membership = Membership.objects.select_related("member", "chapter").get(member=member)
+        rendered, headers = newsletters.render_newsletter(newsletter, membership)
+        mail.outbox = []
+        from members.mail.smtp import build_message
+
+        build_message(
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            from_email="x@example.org",
+            to=member.email,
+            headers=headers,
+        ).send()
+        built = parse(mail.outbox[0])
+        for header in ("Subject", "To", "List-Unsubscribe-Post", "List-Id"):
+            assert stamped[header] == built[header], header
+        # Signed at different seconds, the tokens differ; they name the same member and chapter.
+        stamped_url, built_url = (
+            stamped["List-Unsubscribe"].strip("<>"),
+            built["List-Unsubscribe"].strip("<>"),
+        )
+        assert stamped_url.rsplit("/", 2)[0] == built_url.rsplit("/", 2)[0]
+        assert read_unsubscribe_token(stamped_url.split("/")[-2]) == (member.pk, chapter.pk)
+        assert stamped_url in body(stamped) and stamped_url in body(stamped, "text/html")
+        assert stamped["From"].addresses[0].display_name == "MITPro Montréal"
+        for subtype in ("text/plain", "text/html"):
+            # SMTP carries CRLF line ends; a mail client reads the same text.
+            expected = body(built, subtype).replace(built_url, stamped_url).strip()
+            assert body(stamped, subtype).replace("\r\n", "\n").strip() == expected
+    french = [m for r, m in smtp.inbox.messages if r == ["reader1@example.org"]][0]
+    assert "Se désabonner" in body(french) and "/fr/unsubscribe/" in french["List-Unsubscribe"]
+    english = [m for r, m in smtp.inbox.messages if r == ["reader0@example.org"]][0]
+    assert "Unsubscribe from MITPro Montréal" in body(english)
