@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.template.loader import render_to_string
 from django.urls import translate_url
@@ -12,6 +13,13 @@ from members.models_mail import OutboxMessage
 
 class AccountAdapter(DefaultAccountAdapter):
     """The single place where itprosig changes allauth's behaviour."""
+
+    def save_user(self, request, user, form, commit=True):
+        """Remember the language the visitor signed up in: their pages and email follow it."""
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+        return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request):
         """Send a member who just logged in to their page in the language they chose in their profile."""

@@ -6,9 +6,13 @@ English page and on the French page of each kind (the French pages share the Eng
 only the text differs; running axe on all of them doubles the time and finds nothing new).
 """
 
+import re
+
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from chapters.models import Chapter
@@ -77,11 +81,23 @@ def _member_paths():
         "/me/delete/",
         "/accounts/email/",
         "/accounts/password/change/",
+        "/accounts/logout/",
         upcoming.get_absolute_url(),
         upcoming.chapter.get_absolute_url(),
     ]
     paths += [c.get_absolute_url() for c in Chapter.objects.exclude(pk__in=member_chapters).order_by("slug")]
+    # Email preferences, linked from /me/, once the mail part provides them.
+    preferences = _reverse_or_none("mail:preferences")
+    if preferences:
+        paths.append(preferences)
     return paths
+
+
+def _reverse_or_none(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def _kind(path):
@@ -136,4 +152,31 @@ def test_member_pages_are_valid_and_accessible(demo_data, live_server, browser, 
     page.wait_for_url("**/me/")
     problems = _check(page, live_server.url, _member_paths(), nu_checker)
     context.close()
+    assert problems == {}, "\n".join(f"{path}: {found}" for path, found in problems.items())
+
+
+def test_signup_and_confirmation_pages_are_valid_and_accessible(live_server, browser, nu_checker):
+    problems = {}
+    for prefix in ("", "/fr"):
+        context = browser.new_context(bypass_csp=True)
+        page = context.new_page()
+        email = f"a11y{prefix.strip('/')}@example.org"
+        page.goto(f"{live_server.url}{prefix}/accounts/signup/")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password1]", "Heroes-Happen-Here-2008")
+        page.fill("input[name=password2]", "Heroes-Happen-Here-2008")
+        with page.expect_response(lambda r: r.url.endswith("/accounts/confirm-email/")) as sent:
+            page.locator("form.account-form button[type=submit]").click()
+        page.wait_for_load_state()
+        found = [f"nu: {e}" for e in nu_checker.errors(sent.value.body())] + axe_violations(page)
+        if found:
+            problems[f"{prefix} verification sent"] = found
+
+        (message,) = [m for m in mail.outbox if email in m.to]
+        link = re.search(r"https?://\S+?(/\S*confirm-email/\S+/)", message.body).group(1)
+        response = page.goto(live_server.url + link)
+        found = [f"nu: {e}" for e in nu_checker.errors(response.body())] + axe_violations(page)
+        if found:
+            problems[f"{prefix} confirm email"] = found
+        context.close()
     assert problems == {}, "\n".join(f"{path}: {found}" for path, found in problems.items())

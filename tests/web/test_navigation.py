@@ -78,3 +78,18 @@ def test_unknown_page_has_site_layout_and_no_server_error(client):
     response = client.get("/nowhere/at/all/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_signup_in_french_remembers_french(client):
+    from members.models import Member
+
+    response = client.post(
+        "/fr/accounts/signup/",
+        {
+            "email": "nouveau@example.org",
+            "password1": "Heroes-Happen-Here-2008",
+            "password2": "Heroes-Happen-Here-2008",
+        },
+    )
+    assert response.status_code == 302
+    assert Member.objects.get(email="nouveau@example.org").preferred_language == "fr"
