@@ -10,7 +10,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -173,10 +175,38 @@ class MeetingAdmin(ChapterScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_cancelled:
             # A cancelled meeting is history: members were told, calendars updated.
-            return [f.name for f in Meeting._meta.fields if f.editable] + ["topics", "sequence"]
+            editable = [f.name for f in Meeting._meta.fields if f.editable]
+            return [*editable, "topics", "sequence", "rsvp_summary"]
         if obj is not None:
-            return ["chapter", "sequence"]
+            return ["chapter", "sequence", "rsvp_summary"]
         return ["sequence"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        name, options = fieldsets[-1]
+        return [*fieldsets[:-1], (name, {**options, "fields": [*options["fields"], "rsvp_summary"]})]
+
+    @admin.display(description=_("answers"))
+    def rsvp_summary(self, obj):
+        counts = dict(obj.rsvps.values_list("status").annotate(total=Count("pk")))
+        checked_in = obj.rsvps.filter(checked_in_at__isnull=False).count()
+        text = _("%(going)s going, %(waitlisted)s waitlisted, %(checked_in)s checked in") % {
+            "going": counts.get(RSVP.Status.GOING, 0),
+            "waitlisted": counts.get(RSVP.Status.WAITLISTED, 0),
+            "checked_in": checked_in,
+        }
+        rsvps_url = f"{reverse('admin:meetings_rsvp_changelist')}?meeting__id__exact={obj.pk}"
+        links = format_html('<a href="{}">{}</a>', rsvps_url, _("See the list"))
+        if not obj.is_cancelled:
+            links = format_html(
+                '{} · <a href="{}">{}</a>',
+                links,
+                reverse("checkin:meeting", args=[obj.pk]),
+                _("Door check-in"),
+            )
+        return format_html("{} ({})", text, links)
 
     def get_inlines(self, request, obj):
         return [] if obj is not None and obj.is_cancelled else self.inlines

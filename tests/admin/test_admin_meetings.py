@@ -210,3 +210,24 @@ def test_admin_venue_choices_are_the_meetings_chapter(client, moncton):
     assert "Moncton Library" in page
     assert "Toronto Hall" not in page
     assert own and other
+
+
+def test_admin_meeting_page_sums_up_answers_and_links_to_them(client, moncton):
+    meeting = MeetingFactory(chapter=moncton, capacity=1)
+    seat = RSVPFactory(meeting=meeting, member=MemberFactory(display_name="Léa Fortin"))
+    seat.checked_in_at = meeting.starts_at
+    seat.save()
+    RSVPFactory(
+        meeting=meeting, status=RSVP.Status.WAITLISTED, waitlisted_at=datetime.datetime.now(datetime.UTC)
+    )
+    RSVPFactory(
+        meeting=MeetingFactory(chapter=moncton), member=MemberFactory(display_name="Elsewhere Person")
+    )
+    page = client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+    assert "1 going, 1 waitlisted, 1 checked in" in page
+    assert reverse("checkin:meeting", args=[meeting.pk]) in page
+    listing = client.get(f"{reverse('admin:meetings_rsvp_changelist')}?meeting__id__exact={meeting.pk}")
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "Léa Fortin" in html
+    assert "Elsewhere Person" not in html
