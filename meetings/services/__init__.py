@@ -9,8 +9,12 @@ from .rsvp import (
     rsvp_refusal,
     rsvp_withdraw_all,
 )
+from .scheduling import meeting_cancel, meeting_duplicate_to_next_month, meeting_update
 
 __all__ = [
+    "meeting_cancel",
+    "meeting_duplicate_to_next_month",
+    "meeting_update",
     "RSVPRefused",
     "rsvp_cancel",
     "rsvp_going",
