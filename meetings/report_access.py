@@ -13,6 +13,8 @@ from django.utils import timezone
 from chapters.models import Chapter
 from chapters.permissions import (
     can_organize,
+    is_liaison,
+    is_organizer,
     liaison_period,
     organized_chapter_ids,
     sponsorships_for_liaison,
