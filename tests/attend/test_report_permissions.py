@@ -230,3 +230,11 @@ def test_every_liaison_read_is_logged_and_organizers_reads_are_not(client, world
     client.force_login(organizer)
     client.get(_chapter_url("it-pro-toronto"))
     assert ReportAccessLog.objects.count() == 4
+
+
+def test_liaison_without_a_sponsorship_sees_an_empty_index(client, db):
+    lonely = SponsorLiaisonFactory(user__email="lonely@example.org").user
+    client.force_login(lonely)
+    page = client.get(reverse("reports:index"))
+    assert page.status_code == 200
+    assert "No chapter's reports are open to you yet." in page.text
