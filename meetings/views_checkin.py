@@ -4,6 +4,8 @@ Every form posts and redirects, so the pages work without JavaScript; `static/js
 turns the taps into background requests (answered with JSON) and refreshes the totals.
 """
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chapters.permissions import can_check_in
 
-from .checkin_links import rsvp_id_from_token
+from .checkin_links import checkin_qr_png, rsvp_id_from_token
 from .checkin_selectors import checkin_meeting, checkin_rsvps, checkin_totals
 from .models import RSVP
 from .services.checkin import (
@@ -92,19 +94,28 @@ def meeting_totals(request, meeting_id):
     return JsonResponse({"totals": checkin_totals(meeting)})
 
 
-@login_required
 @require_GET
 def rsvp_from_code(request, meeting_id, token):
-    """The page a scanned QR code opens: one member, one big button."""
-    meeting = _meeting_for(request, meeting_id)
+    """The page a QR code opens.
+
+    A volunteer or organizer of the chapter gets that member and one big button. Anyone else (the
+    member opening the link from their email, most often) gets the code to show at the door.
+    """
+    meeting = checkin_meeting(meeting_id)
     rsvp_id = rsvp_id_from_token(token)
-    rsvp = (
-        RSVP.objects.select_related("member").filter(pk=rsvp_id, meeting=meeting).first()
-        if rsvp_id is not None
-        else None
-    )
+    rsvp = None
+    if meeting is not None and rsvp_id is not None:
+        rsvp = RSVP.objects.select_related("member").filter(pk=rsvp_id, meeting=meeting).first()
     if rsvp is None:
         raise Http404(_("This check-in code is not valid for this meeting."))
+    if not can_check_in(request.user, meeting.chapter_id):
+        context = {
+            "meeting": meeting,
+            "rsvp": rsvp,
+            "is_holder": request.user.is_authenticated and request.user.pk == rsvp.member_id,
+            "qr_code": "data:image/png;base64," + base64.b64encode(checkin_qr_png(rsvp)).decode("ascii"),
+        }
+        return render(request, "meetings/checkin/ticket.html", context)
     context = {
         "meeting": meeting,
         "rsvp": rsvp,

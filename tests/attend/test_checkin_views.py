@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings.checkin_links import checkin_path
 from meetings.models import RSVP, Meeting
-from tests.factories import MeetingFactory, MemberFactory, RSVPFactory
+from tests.factories import MeetingFactory, RSVPFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,8 +176,30 @@ def test_checkin_page_shows_times_in_chapter_time_zone(client, chapter, voluntee
     assert f'datetime="{local.isoformat()}"' in page
 
 
-def test_member_anywhere_unrelated_cannot_guess_a_code_url(client, tonight):
-    outsider = MemberFactory()
-    client.force_login(outsider)
+def test_forged_code_url_is_404_for_everyone(client, tonight, volunteer):
     url = reverse("checkin:rsvp", kwargs={"meeting_id": tonight.pk, "token": "1:forged"})
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
+    client.force_login(volunteer)
+    assert client.get(url).status_code == 404
+
+
+def test_member_opening_their_own_code_sees_it_to_show_at_the_door(client, tonight, member):
+    rsvp = RSVPFactory(meeting=tonight, member=member)
+    client.force_login(member)
+    page = client.get(checkin_path(rsvp))
+    assert page.status_code == 200
+    assert "Show this code to a volunteer at the door" in page.text
+    assert "Ada Example" in page.text
+    assert 'src="data:image/png;base64,' in page.text
+    assert "Undo check-in" not in page.text and 'name="action"' not in page.text
+    # Holding the link does not make one a volunteer.
+    assert client.post(_toggle(tonight, rsvp), {"action": "in"}).status_code == 403
+    assert RSVP.objects.get(pk=rsvp.pk).checked_in_at is None
+
+
+def test_code_opened_logged_out_shows_no_name_and_offers_volunteer_login(client, tonight, member):
+    rsvp = RSVPFactory(meeting=tonight, member=member)
+    page = client.get(checkin_path(rsvp))
+    assert page.status_code == 200
+    assert "Ada Example" not in page.text
+    assert "Log in to check this member in." in page.text
