@@ -70,9 +70,15 @@ def past_meetings(*, chapter=None, topic=None, now=None):
 def meeting_for_page(*, slug, pk, user):
     """Return the meeting for its page, or 404; drafts only for the chapter's organizers."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("chapter", "venue").prefetch_related(
+        Meeting.objects.select_related("chapter", "venue")
+        .prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk")),
             Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        )
+        .annotate(
+            going_count=_rsvp_count(status=RSVP.Status.GOING),
+            waitlisted_count=_rsvp_count(status=RSVP.Status.WAITLISTED),
+            attended_count=_rsvp_count(checked_in_at__isnull=False),
         ),
         pk=pk,
         chapter__slug=slug,
@@ -84,11 +90,19 @@ def meeting_for_page(*, slug, pk, user):
 
 def seat_counts(meeting):
     """Return {"going", "waitlisted", "spots_left"} for one meeting; spots_left is None when unlimited."""
-    counts = RSVP.objects.filter(meeting=meeting).aggregate(
-        going=Count("pk", filter=Q(status=RSVP.Status.GOING)),
-        waitlisted=Count("pk", filter=Q(status=RSVP.Status.WAITLISTED)),
-        attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
-    )
+    if hasattr(meeting, "waitlisted_count"):
+        # meeting_for_page already counted them in its own query.
+        counts = {
+            "going": meeting.going_count,
+            "waitlisted": meeting.waitlisted_count,
+            "attended": meeting.attended_count,
+        }
+    else:
+        counts = RSVP.objects.filter(meeting=meeting).aggregate(
+            going=Count("pk", filter=Q(status=RSVP.Status.GOING)),
+            waitlisted=Count("pk", filter=Q(status=RSVP.Status.WAITLISTED)),
+            attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        )
     # Walk-in guests without an account count as attendance too.
     counts["attended"] += meeting.guest_count
     capacity = meeting.capacity

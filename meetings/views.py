@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from chapters.permissions import can_check_in, can_organize
+from chapters.permissions import can_check_in
 from itprosig.page_cache import cache_anonymous_page
 from members.selectors import has_verified_email
 
@@ -38,7 +38,6 @@ def meeting_detail(request, slug, pk):
         "rsvp_refusal": rsvp_refusal(meeting),
         "show_online_link": bool(rsvp and rsvp.status == RSVP.Status.GOING and meeting.online_url),
         "can_check_in": user.is_authenticated and can_check_in(user, meeting.chapter_id),
-        "can_organize": user.is_authenticated and can_organize(user, meeting.chapter_id),
     }
     return render(request, "meetings/meeting_detail.html", context)
 
