@@ -176,8 +176,13 @@ MAIL_RETRY_MAX_SECONDS = env.float("MAIL_RETRY_MAX_SECONDS", default=3600.0)
 # The sweeper leaves rows this young to the send task queued when they were committed.
 MAIL_SWEEP_GRACE_SECONDS = env.float("MAIL_SWEEP_GRACE_SECONDS", default=60.0)
 MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=100)
-# A newsletter batch claimed or queued longer ago than this is presumed lost and queued again.
-MAIL_BATCH_LEASE_SECONDS = env.float("MAIL_BATCH_LEASE_SECONDS", default=600.0)
+# Newsletter deliveries are marked sent this many at a time; a killed worker repeats at most these.
+MAIL_MARK_SENT_EVERY = env.int("MAIL_MARK_SENT_EVERY", default=20)
+# A worker renews its claim on a newsletter batch as it sends; a claim older than this means the
+# worker died, and the rest of the batch is queued again.
+MAIL_BATCH_LEASE_SECONDS = env.float("MAIL_BATCH_LEASE_SECONDS", default=120.0)
+# A batch queued this long ago that no worker ever took was lost by the broker: queue it again.
+MAIL_BATCH_QUEUE_TIMEOUT_SECONDS = env.float("MAIL_BATCH_QUEUE_TIMEOUT_SECONDS", default=3600.0)
 # CASL wants an unsubscribe link to work for at least 60 days after sending.
 UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", default=365)
 # Reminders go to members going to a meeting that starts within this many hours.

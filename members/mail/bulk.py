@@ -21,12 +21,32 @@ SLOT_MESSAGE_ID = "ITPROSIGSLOTMESSAGEIDX"
 SLOT_UNSUBSCRIBE = "ITPROSIGSLOTUNSUBSCRIBEX"
 SLOT_CONSENT = "ITPROSIGSLOTCONSENTDATEX"
 
-# RFC 5322: at most 998 octets a line, CRLF excluded.
+# RFC 5322: at most 998 octets a line, CRLF excluded. Bodies are wrapped well below it.
 MAX_LINE = 998
+WRAP_AT = 900
+
+
+def _wrap(line):
+    """Break a line longer than WRAP_AT at spaces (a Markdown paragraph is one long line).
+
+    In HTML a line break between words renders as the space it replaces; in plain text it only
+    ends a very long line early. A line with no space to break at stays, and makes the template
+    unusable (the slow path then encodes it).
+    """
+    pieces = []
+    while len(line.encode("utf-8")) > WRAP_AT:
+        cut = line.rfind(" ", 0, WRAP_AT // 2)
+        if cut <= 0:
+            break
+        pieces.append(line[:cut])
+        line = line[cut + 1 :]
+    pieces.append(line)
+    return pieces
 
 
 def _crlf(text):
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\r\n".join(piece for line in lines for piece in _wrap(line))
 
 
 def _header_value(value):

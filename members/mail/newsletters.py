@@ -17,7 +17,7 @@ import nh3
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Exists, F, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -230,6 +230,7 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
         )
     }
     sender_ = _BatchSender(newsletter)
+    sent = _SentLedger(claimed)
     retry_in = None
     connection = mail.mailers.default
     try:
@@ -249,12 +250,14 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
                     _record(delivery, Delivery.Status.FAILED, error=describe(exc))
                     continue
                 # The server or the connection is in trouble: give back the rest of the batch.
+                sent.flush()
                 retry_in = _release(deliveries[position:], describe(exc))
                 break
-            _record(delivery, Delivery.Status.SENT)
+            sent.add(delivery)
     except OSError as exc:  # the connection could not even be opened
         retry_in = _release(deliveries, describe(exc))
     finally:
+        sent.flush()
         try:
             connection.close()
         except Exception:  # closing a broken connection: nothing left to save
@@ -327,6 +330,37 @@ class _BatchSender:
         connection.send_messages([email])
 
 
+class _SentLedger:
+    """Mark deliveries sent a few at a time: one UPDATE per MAIL_MARK_SENT_EVERY messages.
+
+    A worker killed between two marks repeats at most that many messages (their Message-ID is
+    the same, so receivers may drop the copies); a mark per message would cost a database round
+    trip for every email.
+    """
+
+    def __init__(self, claimed):
+        self.claimed = claimed
+        self.pending = []
+        self.every = settings.MAIL_MARK_SENT_EVERY
+
+    def add(self, delivery):
+        self.pending.append(delivery.pk)
+        if len(self.pending) >= self.every:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            now = timezone.now()
+            Delivery.objects.filter(pk__in=self.pending).update(
+                status=Delivery.Status.SENT, sent_at=now, last_error="", attempts=F("attempts") + 1
+            )
+            self.pending = []
+            # Renew the claim on the rest of the batch: this worker is alive and still sending.
+            Delivery.objects.filter(pk__in=self.claimed, status=Delivery.Status.PENDING).update(
+                claimed_at=now
+            )
+
+
 def _record(delivery, status, *, error=""):
     Delivery.objects.filter(pk=delivery.pk).update(
         status=status,
@@ -345,7 +379,9 @@ def _release(deliveries, error):
             status=Delivery.Status.FAILED, last_error=error, attempts=attempts
         )
         return None
-    Delivery.objects.filter(pk__in=pks).update(claimed_at=None, last_error=error, attempts=attempts)
+    Delivery.objects.filter(pk__in=pks).update(
+        claimed_at=None, queued_at=timezone.now(), last_error=error, attempts=attempts
+    )
     return retry_delay(attempts)
 
 
@@ -358,17 +394,22 @@ def _finish_if_done(newsletter_pk):
 
 
 def newsletter_requeue_stalled(*, now=None):
-    """Queue again the pending deliveries whose batch was lost (worker killed, broker down)."""
+    """Queue again the pending deliveries whose batch was lost; return how many batches.
+
+    A batch is lost when its worker died (its claim, renewed as it sends, went stale) or when its
+    task never reached a worker (queued long ago and never claimed: a broker that lost it).
+    """
     now = now or timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.MAIL_BATCH_LEASE_SECONDS)
+    stale_claim = now - datetime.timedelta(seconds=settings.MAIL_BATCH_LEASE_SECONDS)
+    stale_queue = now - datetime.timedelta(seconds=settings.MAIL_BATCH_QUEUE_TIMEOUT_SECONDS)
     batches = 0
     for newsletter_pk in Newsletter.objects.filter(status=Newsletter.Status.SENDING).values_list(
         "pk", flat=True
     ):
         lost = Delivery.objects.filter(newsletter_id=newsletter_pk, status=Delivery.Status.PENDING).filter(
-            Q(claimed_at__lt=stale)
+            Q(claimed_at__lt=stale_claim)
             | Q(claimed_at__isnull=True, queued_at__isnull=True)
-            | Q(claimed_at__isnull=True, queued_at__lt=stale)
+            | Q(claimed_at__isnull=True, queued_at__lt=stale_queue)
         )
         batches += newsletter_dispatch(newsletter_pk=newsletter_pk, deliveries=lost)
     return batches

@@ -11,7 +11,6 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core import mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -187,8 +186,3 @@ def outbox_due_pks(*, limit=500, now=None):
             .order_by("created_at")
             .values_list("pk", flat=True)[:limit]
         )
-
-
-def open_connection():
-    """Return an email connection to reuse across several sends."""
-    return mail.mailers.default

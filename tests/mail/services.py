@@ -95,7 +95,7 @@ class Inbox:
 
     def __init__(self):
         self.raw = []
-        self.parsed = []
+        self.parsed = {}
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -107,21 +107,27 @@ class Inbox:
         with self.lock:
             return len(self.raw)
 
+    def _parsed(self, index, content):
+        if index not in self.parsed:
+            self.parsed[index] = email.message_from_bytes(content, policy=email.policy.default)
+        return self.parsed[index]
+
     @property
     def messages(self):
         """Return [(recipients, parsed message)] for everything received so far."""
         with self.lock:
             raw = list(self.raw)
-        for rcpts, content in raw[len(self.parsed) :]:
-            self.parsed.append((rcpts, email.message_from_bytes(content, policy=email.policy.default)))
-        return list(self.parsed)
+        return [(rcpts, self._parsed(index, content)) for index, (rcpts, content) in enumerate(raw)]
 
     def recipients(self):
         with self.lock:
             return [rcpt for rcpts, _ in self.raw for rcpt in rcpts]
 
     def to(self, address):
-        return [message for rcpts, message in self.messages if address in rcpts]
+        """Return the parsed messages sent to `address` (parsing only those)."""
+        with self.lock:
+            raw = list(enumerate(self.raw))
+        return [self._parsed(index, content) for index, (rcpts, content) in raw if address in rcpts]
 
 
 class SMTPServer:
@@ -173,7 +179,9 @@ class Worker:
             "MAIL_MAX_ATTEMPTS": "30",
             "MAIL_SWEEP_INTERVAL_SECONDS": "1",
             "MAIL_SWEEP_GRACE_SECONDS": "2",
-            "MAIL_BATCH_LEASE_SECONDS": "4",
+            "MAIL_BATCH_LEASE_SECONDS": "10",
+            "MAIL_BATCH_QUEUE_TIMEOUT_SECONDS": "60",
+            "MAIL_MARK_SENT_EVERY": "10",
             "REMINDER_INTERVAL_SECONDS": "3600",
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,

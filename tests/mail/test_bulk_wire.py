@@ -85,3 +85,22 @@ def test_stamped_messages_match_what_django_builds(smtp, settings):
     assert "Se désabonner" in body(french) and "/fr/unsubscribe/" in french["List-Unsubscribe"]
     english = [m for r, m in smtp.inbox.messages if r == ["reader0@example.org"]][0]
     assert "Unsubscribe from MITPro Montréal" in body(english)
+
+
+def test_long_paragraph_is_wrapped_not_refused(smtp):
+    chapter = ChapterFactory()
+    member = MemberFactory(email="reader@example.org")
+    MembershipFactory(
+        member=member, chapter=chapter, newsletter_subscribed=True, newsletter_consent_at=timezone.now()
+    )
+    paragraph = " ".join(f"word{i}" for i in range(600))  # one Markdown paragraph, one 4,000-character line
+    newsletter = Newsletter.objects.create(chapter=chapter, subject="Long", body=paragraph)
+    newsletters.newsletter_send_now(newsletter=newsletter)
+    newsletters.newsletter_dispatch(newsletter_pk=newsletter.pk)
+
+    ((rcpts, content),) = smtp.inbox.raw
+    assert b"Content-Transfer-Encoding: 8bit" in content  # stamped, not built one by one
+    assert max(len(line) for line in content.split(b"\r\n")) <= 998
+    (_, message) = smtp.inbox.messages[0]
+    assert " ".join(body(message).split()).count(paragraph) == 1
+    assert " ".join(body(message, "text/html").split()).count(paragraph) == 1

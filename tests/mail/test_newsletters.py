@@ -249,3 +249,24 @@ def test_send_test_goes_to_the_organizer_only(chapter, newsletter, sent, django_
     assert "This is a test" in body(message)
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.DRAFT and not Delivery.objects.exists()
+
+
+def test_sweeper_leaves_batches_waiting_in_the_queue_alone(chapter, newsletter, sent, settings):
+    """A batch still queued behind others is not lost; only an old claim or a long-lost task is."""
+    settings.MAIL_BATCH_LEASE_SECONDS = 60
+    settings.MAIL_BATCH_QUEUE_TIMEOUT_SECONDS = 3600
+    subscribe(chapter, 3)
+    newsletters.newsletter_send_now(newsletter=newsletter)
+    waiting, dead_worker, lost_task = Delivery.objects.order_by("pk")
+    now = timezone.now()
+    Delivery.objects.filter(pk=waiting.pk).update(queued_at=now - datetime.timedelta(minutes=10))
+    Delivery.objects.filter(pk=dead_worker.pk).update(
+        queued_at=now - datetime.timedelta(minutes=10), claimed_at=now - datetime.timedelta(minutes=5)
+    )
+    Delivery.objects.filter(pk=lost_task.pk).update(queued_at=now - datetime.timedelta(hours=2))
+    tasks.sweep_outbox.apply()
+    assert sorted(m["To"] for m in sent()) == sorted(
+        Delivery.objects.filter(pk__in=[dead_worker.pk, lost_task.pk]).values_list("member__email", flat=True)
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Delivery.Status.PENDING
