@@ -34,6 +34,7 @@ from .reports import Period, chapter_report, meeting_report, network_rows, netwo
 
 #: The longest period one report covers; longer requests are refused rather than left to run.
 MAX_PERIOD = datetime.timedelta(days=366 * 30)
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 CHAPTER_CHARTS = {"meetings": {}, "membership": {"line": True}, "topics": {"horizontal": True}, "kinds": {}}
 
 
@@ -59,6 +60,8 @@ def _requested_period(request, fallback):
         last = datetime.date.fromisoformat(raw_last) if raw_last else fallback.last
     except ValueError as error:
         raise BadPeriod(_("Dates must be written as YYYY-MM-DD, for example 2026-01-31.")) from error
+    if not (EARLIEST <= first <= LATEST and EARLIEST <= last <= LATEST):
+        raise BadPeriod(_("Choose dates between the years 1900 and 2999."))
     if first > last:
         raise BadPeriod(_("The period must end on or after the day it starts."))
     if last - first > MAX_PERIOD:

@@ -1,5 +1,12 @@
 """Business actions on meetings, one module per concern: rsvp, scheduling, checkin."""
 
+from .checkin import (
+    CheckInError,
+    meeting_guests_adjust,
+    meeting_walk_in,
+    rsvp_check_in,
+    rsvp_check_in_undo,
+)
 from .rsvp import (
     RSVPRefused,
     rsvp_cancel,
@@ -12,6 +19,11 @@ from .rsvp import (
 from .scheduling import meeting_cancel, meeting_duplicate_to_next_month, meeting_update
 
 __all__ = [
+    "CheckInError",
+    "meeting_guests_adjust",
+    "meeting_walk_in",
+    "rsvp_check_in",
+    "rsvp_check_in_undo",
     "meeting_cancel",
     "meeting_duplicate_to_next_month",
     "meeting_update",

@@ -193,6 +193,10 @@ def test_network_for_liaison_counts_only_sponsored_chapter_inside_period(client,
         "?from=2025-02-30&to=2025-03-01",
         "?from=2025-06-01&to=2025-01-01",
         "?from=1900-01-01&to=2025-01-01",
+        "?from=9999-12-31&to=9999-12-31",
+        "?from=0001-01-01&to=0001-01-02",
+        "?from=%00&to=x",
+        "?to=2020-01-01",
     ],
 )
 def test_malformed_period_is_a_clear_400(client, world, organizer, query):
@@ -238,3 +242,12 @@ def test_liaison_without_a_sponsorship_sees_an_empty_index(client, db):
     page = client.get(reverse("reports:index"))
     assert page.status_code == 200
     assert "No chapter's reports are open to you yet." in page.text
+
+
+@pytest.mark.parametrize("query", ["?from=9999-12-30&to=9999-12-31", "?from=2026-01-01&to=2025-01-01"])
+def test_network_malformed_period_is_a_clear_400(client, world, organizer, query):
+    client.force_login(organizer)
+    for url in (reverse("reports:network"), reverse("reports:network_csv", kwargs={"table": "chapters"})):
+        response = client.get(url + query)
+        assert response.status_code == 400
+        assert "This report cannot be shown" in response.text
