@@ -101,5 +101,12 @@ def test_attend_pages_are_valid_and_accessible(browser, live_server, demo, tmp_p
         problems.update({f"{email} {path}": v for path, v in found.items()})
         context.close()
 
+    # The member's own view of the code (here logged out, as from the email on a phone).
+    visitor = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    problems.update(
+        _visit(visitor.new_page(), live_server.url, [checkin_path(demo["rsvp"])], saved, tmp_path)
+    )
+    visitor.close()
+
     assert problems == {}, "axe"
     assert _nu_errors(saved) == {}, "Nu checker"
