@@ -28,7 +28,7 @@ def parse_args(argv):
     parser.add_argument("--profile", default="", help="comma-separated HTTP targets to sample with py-spy")
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: http,fanout,reports")
     parser.add_argument("--recipients", type=int, default=10_000, help="newsletter fan-out size")
-    parser.add_argument("--fanout-seconds", type=int, default=240, help="longest wait for the fan-out")
+    parser.add_argument("--fanout-seconds", type=int, default=180, help="longest wait for the fan-out")
     parser.add_argument("--output", default="", help="results file (default bench/results/<date>.json)")
     parser.add_argument("--no-markdown", action="store_true", help="do not rewrite BENCHMARKS.md")
     return parser.parse_args(argv)
