@@ -234,6 +234,22 @@ def worker_cpu_seconds(server):
     return total / ticks
 
 
+def wait_until_idle(server, *, timeout=60):
+    """Wait for the workers to finish what the warm-up left queued.
+
+    wrk closes its connections when it stops, but sync workers still answer every request already
+    accepted; on a slow page that backlog would eat into the measured run.
+    """
+    deadline = time.monotonic() + timeout
+    before = worker_cpu_seconds(server)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = worker_cpu_seconds(server)
+        if now - before < 0.05:
+            return
+        before = now
+
+
 def start_profilers(server, name, duration):
     """Sample every gunicorn worker with py-spy during the measured load; write flame graphs."""
     py_spy = Path(environment.PYTHON).with_name("py-spy")
@@ -277,6 +293,7 @@ def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()
                 continue
             # Warm the workers, connections and caches as a site in production would be.
             wrk(port, target, duration=WARMUP_SECONDS, connections=connections, threads=threads)
+            wait_until_idle(server)
             load = os.getloadavg()[0]
             profilers = start_profilers(server, target.name, duration) if target.name in profile else []
             cpu_before = worker_cpu_seconds(server)
