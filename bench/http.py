@@ -299,6 +299,9 @@ def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()
             cpu_before = worker_cpu_seconds(server)
             measured = wrk(port, target, duration=duration, connections=connections, threads=threads)
             cpu_after = worker_cpu_seconds(server)
+            # Requests still queued when wrk stopped are answered now: let them finish before the
+            # database is checked and cleaned (their CPU is not counted against the run).
+            wait_until_idle(server)
             for profiler in profilers:
                 profiler.wait(timeout=60)
             failed = target.verify() if target.verify else None

@@ -26,6 +26,8 @@ def write(record, path=None):
 def verdict(entry):
     if "skipped" in entry:
         return "skipped"
+    if not entry.get("requests"):
+        return "miss: no request answered within the run"
     misses = []
     target = RATIO_TARGETS.get(entry["kind"])
     if target and (entry["ratio_to_ceiling"] or 0) < target:
@@ -46,6 +48,11 @@ def summary(record):
     }
 
 
+def _figure(entry, key):
+    value = entry.get(key)
+    return f"{value:.2f}" if entry.get("requests") and value is not None else "n/a"
+
+
 def table(record):
     lines = [
         "| target | kind | req/s | p50 ms | p99 ms | errors | ratio to ceiling | worker CPU ms/req "
@@ -59,7 +66,8 @@ def table(record):
         lines.append(
             f"| {entry['name']} | {entry['kind']} | {entry['rps']:.0f} | {entry['p50_ms']:.1f} | "
             f"{entry['p99_ms']:.1f} | {entry['errors']} | {entry['ratio_to_ceiling']:.2f} | "
-            f"{entry['worker_cpu_ms']:.2f} | {entry['cpu_ratio_to_ceiling'] or 0:.2f} | {verdict(entry)} |"
+            f"{_figure(entry, 'worker_cpu_ms')} | {_figure(entry, 'cpu_ratio_to_ceiling')} | "
+            f"{verdict(entry)} |"
         )
     fanout = record.get("fanout") or {}
     lines.append("")
@@ -118,3 +126,15 @@ def update_markdown(record, path):
     head, _, rest = text.partition(START)
     _, _, tail = rest.partition(END)
     MARKDOWN.write_text(head + block + tail)
+
+
+def main(argv=None):
+    """Rewrite the BENCHMARKS.md section from a results file: python -m bench.results FILE."""
+    import sys
+
+    path = Path((argv or sys.argv[1:])[0]).resolve()
+    update_markdown(json.loads(path.read_text()), path)
+
+
+if __name__ == "__main__":
+    main()
