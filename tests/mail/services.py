@@ -5,6 +5,7 @@ Each test starts its own instances on free ports and stops only those, so tests 
 """
 
 import email
+import email.parser
 import email.policy
 import os
 import shutil
@@ -118,6 +119,13 @@ class Inbox:
         with self.lock:
             raw = list(self.raw)
         return [(rcpts, self._parsed(index, content)) for index, (rcpts, content) in enumerate(raw)]
+
+    def headers(self):
+        """Return [(recipients, headers)] for everything received, parsing headers only (fast)."""
+        with self.lock:
+            raw = list(self.raw)
+        parser = email.parser.BytesHeaderParser()
+        return [(rcpts, parser.parsebytes(content)) for rcpts, content in raw]
 
     def recipients(self):
         with self.lock:
