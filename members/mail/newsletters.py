@@ -220,7 +220,7 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
     claimed = _claim(newsletter_pk, delivery_pks)
     if not claimed:
         _finish_if_done(newsletter_pk)
-        return None
+        return _retry_if_left_behind(delivery_pks)
     newsletter = Newsletter.objects.select_related("chapter").get(pk=newsletter_pk)
     deliveries = list(Delivery.objects.filter(pk__in=claimed).select_related("member").order_by("pk"))
     memberships = {
@@ -263,7 +263,19 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
         except Exception:  # closing a broken connection: nothing left to save
             logger.debug("Closing the SMTP connection failed.", exc_info=True)
     _finish_if_done(newsletter_pk)
-    return retry_in
+    return retry_in or _retry_if_left_behind(delivery_pks)
+
+
+def _retry_if_left_behind(delivery_pks):
+    """Return a retry delay if rows of this batch are pending and nobody holds them, else None.
+
+    The claim skips rows another transaction has locked at that instant; without a retry those
+    rows would wait for the sweeper.
+    """
+    left = Delivery.objects.filter(
+        pk__in=delivery_pks, status=Delivery.Status.PENDING, claimed_at__isnull=True
+    )
+    return retry_delay(1) if left.exists() else None
 
 
 class _BatchSender:
