@@ -64,6 +64,25 @@ def _local(value, tzinfo):
     return timezone.localtime(value, tzinfo) if value else None
 
 
+def _topic_table(rows):
+    """Return attendance by topic, the same table in a chapter report and the network view."""
+    return Table(
+        "topics",
+        _("Attendance by topic"),
+        [_("Topic"), _("Meetings"), _("Attendance"), _("Average per meeting")],
+        [
+            [
+                row["topic__name"],
+                row["meetings"],
+                row["attendance"],
+                round(row["attendance"] / row["meetings"], 1),
+            ]
+            for row in rows
+        ],
+        chart_value=2,
+    )
+
+
 def chapter_tables(report):
     tz = report.chapter.tzinfo
     f = report.figures
@@ -118,21 +137,7 @@ def chapter_tables(report):
         ],
         chart_value=6,
     )
-    topics = Table(
-        "topics",
-        _("Attendance by topic"),
-        [_("Topic"), _("Meetings"), _("Attendance"), _("Average per meeting")],
-        [
-            [
-                row["topic__name"],
-                row["meetings"],
-                row["attendance"],
-                round(row["attendance"] / row["meetings"], 1),
-            ]
-            for row in report.topics
-        ],
-        chart_value=2,
-    )
+    topics = _topic_table(report.topics)
     kinds = Table(
         "kinds",
         _("Attendance by session kind"),
@@ -246,21 +251,7 @@ def network_tables(rows, topics):
         ],
         chart_value=5,
     )
-    topic_table = Table(
-        "topics",
-        _("Attendance by topic"),
-        [_("Topic"), _("Meetings"), _("Attendance"), _("Average per meeting")],
-        [
-            [
-                row["topic__name"],
-                row["meetings"],
-                row["attendance"],
-                round(row["attendance"] / row["meetings"], 1),
-            ]
-            for row in topics
-        ],
-        chart_value=2,
-    )
+    topic_table = _topic_table(topics)
     return {t.slug: t for t in (chapters, topic_table)}
 
 
