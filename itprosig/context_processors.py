@@ -17,8 +17,11 @@ class Navigation:
     def may_read_reports(self):
         from chapters.permissions import is_liaison, is_organizer
 
-        user = self.request.user
-        return user.is_authenticated and (user.is_superuser or is_organizer(user) or is_liaison(user))
+        # Error pages for requests refused before the middleware ran (a bad Host) have no user.
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        return user.is_superuser or is_organizer(user) or is_liaison(user)
 
     @cached_property
     def languages(self):

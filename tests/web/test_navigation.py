@@ -93,3 +93,11 @@ def test_signup_in_french_remembers_french(client):
     )
     assert response.status_code == 302
     assert Member.objects.get(email="nouveau@example.org").preferred_language == "fr"
+
+
+def test_request_for_an_unknown_host_gets_a_400_page_not_a_server_error(client):
+    from django.test import Client
+
+    response = Client(HTTP_HOST="not-our-site.example", raise_request_exception=False).get("/")
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()
