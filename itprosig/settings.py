@@ -94,6 +94,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://itprosig")}
 # Anonymous public pages are cached whole and dropped on any change; this bounds writes that
 # bypass model signals (bulk updates).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# A member's own pages list what is upcoming: a meeting that ends moves within a minute.
+MEMBER_PAGE_CACHE_SECONDS = env.int("MEMBER_PAGE_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "members.Member"
 AUTHENTICATION_BACKENDS = [

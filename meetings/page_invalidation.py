@@ -18,7 +18,15 @@ def _changed(sender, **kwargs):
 
 
 def connect():
-    from chapters.models import Chapter, ChapterInterest, ChapterRole, Sponsor, Sponsorship, Venue
+    from chapters.models import (
+        Chapter,
+        ChapterInterest,
+        ChapterRole,
+        Sponsor,
+        SponsorLiaison,
+        Sponsorship,
+        Venue,
+    )
     from members.models import Member, Membership
 
     from .models import RSVP, AgendaItem, Meeting, Topic
@@ -28,6 +36,7 @@ def connect():
         ChapterInterest,
         ChapterRole,
         Sponsor,
+        SponsorLiaison,
         Sponsorship,
         Venue,
         Member,

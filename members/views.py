@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from itprosig.page_cache import cache_member_page
 from meetings import selectors as meeting_selectors
 from meetings.services import rsvp_withdraw_all
 
@@ -21,6 +22,7 @@ from .services import PROFILE_FIELDS, member_erase, member_profile_update
 
 
 @login_required
+@cache_member_page
 def me(request):
     member = request.user
     return render(

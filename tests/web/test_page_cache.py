@@ -47,3 +47,57 @@ def test_logged_in_pages_are_not_shared(client, verified_member):
     assert "Join this chapter" in page and "Log in to join" not in page
     client.logout()
     assert "Log in to join" in client.get(reverse("chapters:detail", args=[chapter.slug])).content.decode()
+
+
+def _me(client):
+    return client.get(reverse("members:me")).content.decode()
+
+
+def test_members_page_is_cached_for_that_member_alone(client, member_client, django_assert_num_queries):
+    from django.test import Client
+
+    from tests.factories import MemberFactory
+
+    meeting = MeetingFactory(title="Storage Spaces Direct")
+    RSVPFactory(meeting=meeting, member=member_client.member)
+    _me(member_client)  # sets the CSRF cookie its log-out form needs
+    first = _me(member_client)
+    # Served again with only the session and the member looked up.
+    with django_assert_num_queries(2):
+        assert _me(member_client) == first
+    other = Client()
+    other.force_login(MemberFactory(display_name="Someone Else"))
+    page = _me(other)
+    assert "Someone Else" in page and "Storage Spaces Direct" not in page
+
+
+def test_members_page_shows_a_new_rsvp_at_once(member_client):
+    meeting = MeetingFactory(title="Windows Server 2025 in-place upgrades")
+    assert "Windows Server 2025" not in _me(member_client)
+    RSVPFactory(meeting=meeting, member=member_client.member)
+    assert "Windows Server 2025" in _me(member_client)
+
+
+def test_members_page_shows_a_pending_message_once_and_not_from_cache(member_client):
+    meeting = MeetingFactory()
+    _me(member_client)
+    # A refused RSVP leaves a message and changes no data.
+    member_client.post(reverse("meetings:rsvp", args=[meeting.chapter.slug, meeting.pk]), {"answer": "maybe"})
+    assert "Choose “Going” or “Not going”." in _me(member_client)
+    assert "Choose “Going” or “Not going”." not in _me(member_client)
+
+
+def test_log_out_works_from_a_cached_members_page(verified_member):
+    import re
+
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(verified_member)
+    browser.get(reverse("chapters:home"))  # a page that sets the CSRF cookie, as a visit would
+    _me(browser)
+    cached = _me(browser)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', cached).group(1)
+    response = browser.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in browser.session
