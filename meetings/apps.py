@@ -7,6 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from . import page_invalidation
+        from . import notifications, page_invalidation
 
         page_invalidation.connect()
+        # Workers render RSVP emails queued by web requests: the composer must be registered there too.
+        notifications.register()

@@ -1,14 +1,16 @@
 """What members are told when a meeting or their RSVP changes.
 
 Services call these inside their own transaction, right after the change; each call writes the
-email(s) to the outbox in that same transaction and the send happens after commit. Functions take
-model instances and return nothing.
+email(s) to the outbox in that same transaction and the send happens after commit. The row holds
+what to say (the RSVP, the template, what was true when it was queued: seat or waitlist place,
+changed fields); the worker renders it just before sending, so answering an RSVP stays a few row
+writes while the meeting is locked. Functions take model instances.
 """
 
 from django.db.models import Q
 from django.utils import translation
 
-from members.mail.outbox import outbox_queue
+from members.mail.outbox import Composition, outbox_queue, register_composer
 from members.mail.rendering import absolute_reverse, object_url
 from members.models_mail import OutboxMessage
 
@@ -108,11 +110,40 @@ def _affected_rsvps(meeting):
     )
 
 
+COMPOSER = "meetings.rsvp"
+
+
 def _send_to_rsvp(
     rsvp, kind, template, *, meeting=None, method=None, with_checkin=False, extra=None, dedupe_key=None
 ):
-    meeting = meeting or _load(rsvp.meeting)
-    member, chapter = rsvp.member, meeting.chapter
+    member, chapter = rsvp.member, (meeting or rsvp.meeting).chapter
+    going = rsvp.status == RSVP.Status.GOING
+    spec = {
+        "rsvp": rsvp.pk,
+        "template": template,
+        "method": method,
+        # Decided now, from the answer this email is about, not from whatever it is at send time.
+        "checkin": with_checkin and going,
+        # The online link is for members with a seat, as on the meeting page.
+        "online_link": going,
+        "extra": extra or {},
+    }
+    return outbox_queue(
+        kind=kind,
+        to_email=member.email,
+        member=member,
+        chapter=chapter,
+        calendar_method=method or "",
+        dedupe_key=dedupe_key,
+        compose=(COMPOSER, spec),
+    )
+
+
+def compose_rsvp_email(spec):
+    """Render-time half of the notifications above: build the context from the RSVP as it is now."""
+    rsvp = RSVP.objects.select_related("member").get(pk=spec["rsvp"])
+    meeting = _load(rsvp.meeting)
+    member = rsvp.member
     # Links in the member's language: /fr/... for French readers.
     with translation.override(member.preferred_language):
         context = {
@@ -121,27 +152,21 @@ def _send_to_rsvp(
             "meeting_url": object_url(meeting),
             "google_calendar_url": calendar.google_calendar_url(meeting),
             "preferences_url": absolute_reverse("mail:preferences"),
-            # The online link is for members with a seat, as on the meeting page.
-            "show_online_link": rsvp.status == RSVP.Status.GOING,
-            **(extra or {}),
+            "show_online_link": spec["online_link"],
+            **spec["extra"],
         }
     attachments = []
-    if with_checkin and rsvp.status == RSVP.Status.GOING:
+    if spec["checkin"]:
         # The QR code opens this RSVP's door check-in for a volunteer's phone.
         context["checkin_url"] = checkin_links.checkin_url(rsvp)
         attachments.append(("check-in.png", checkin_links.checkin_qr_png(rsvp), "image/png"))
     ics = ""
-    if method:
-        ics = calendar.build_calendar([meeting], method=method, attendee=member).to_ical().decode()
-    return outbox_queue(
-        kind=kind,
-        to_email=member.email,
-        template=f"meetings/email/{template}",
-        context=context,
-        member=member,
-        chapter=chapter,
-        calendar=ics,
-        calendar_method=method or "",
-        attachments=attachments,
-        dedupe_key=dedupe_key,
+    if spec["method"]:
+        ics = calendar.build_calendar([meeting], method=spec["method"], attendee=member).to_ical().decode()
+    return Composition(
+        template=f"meetings/email/{spec['template']}", context=context, calendar=ics, attachments=attachments
     )
+
+
+def register():
+    register_composer(COMPOSER, compose_rsvp_email)

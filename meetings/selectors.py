@@ -83,6 +83,16 @@ def meeting_for_page(*, slug, pk, user):
         pk=pk,
         chapter__slug=slug,
     )
+    return _unless_hidden_draft(meeting, user)
+
+
+def meeting_to_answer(*, slug, pk, user):
+    """Return the meeting an RSVP form posts to, or 404 as its page would; no counts or agenda."""
+    meeting = get_object_or_404(Meeting.objects.select_related("chapter"), pk=pk, chapter__slug=slug)
+    return _unless_hidden_draft(meeting, user)
+
+
+def _unless_hidden_draft(meeting, user):
     if meeting.status == Meeting.Status.DRAFT and not can_organize(user, meeting.chapter_id):
         raise Http404("No such meeting.")
     return meeting

@@ -43,7 +43,7 @@ def meeting_detail(request, slug, pk):
 
 
 def meeting_rsvp(request, slug, pk):
-    meeting = selectors.meeting_for_page(slug=slug, pk=pk, user=request.user)
+    meeting = selectors.meeting_to_answer(slug=slug, pk=pk, user=request.user)
     if request.method != "POST":
         return redirect(meeting)
     if not request.user.is_authenticated:

@@ -65,6 +65,9 @@ class OutboxMessage(models.Model):
     calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
     # Further files as [{"filename", "mimetype", "content" (base64)}].
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # For a message rendered when it is sent: {"name", "language", "time_zone", "spec"}; the
+    # bodies stay empty until then.
+    composer = models.JSONField(_("composed by"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)

@@ -138,7 +138,8 @@ def rsvp_promote_waitlisted(*, meeting):
 
 def _lock(meeting):
     # Every RSVP write for a meeting queues on this row, so seat counts read inside are exact.
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    # Only the meeting row is locked (not its chapter), and the chapter comes along for the emails.
+    return Meeting.objects.select_for_update(of=("self",)).select_related("chapter").get(pk=meeting.pk)
 
 
 def rsvp_refusal(meeting, *, now=None):

@@ -1,16 +1,23 @@
 """The one entry point for transactional email: record in the caller's transaction, send after commit.
 
-`outbox_queue()` renders a message for one recipient and writes it as an OutboxMessage row inside
-the caller's transaction; the send task is queued only once that transaction commits, so a worker
-never looks for a row that is not there yet, and a rolled-back change sends nothing. If the broker
-is down at that moment the row simply waits for the sweeper.
+`outbox_queue()` writes one message for one recipient as an OutboxMessage row inside the caller's
+transaction; the send task is queued only once that transaction commits, so a worker never looks for
+a row that is not there yet, and a rolled-back change sends nothing. If the broker is down at that
+moment the row simply waits for the sweeper.
+
+A message is either rendered at once (`template` and `context`, or `rendered`) or composed by the
+worker just before it is sent (`compose`): a member's RSVP then costs one row insert instead of
+templates, a calendar file and a QR code rendered while the meeting row is locked. Composers are
+registered by name by the apps that own the data (`register_composer`).
 """
 
 import base64
 import datetime
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +28,24 @@ from .rendering import render_email, sender
 from .smtp import build_message, describe, is_transient, message_id
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Composition:
+    """What a composer returns: the templates and context to render, and what goes beside them."""
+
+    template: str
+    context: dict
+    calendar: str = ""
+    attachments: list = field(default_factory=list)  # (filename, bytes, mimetype)
+
+
+_COMPOSERS = {}
+
+
+def register_composer(name, compose):
+    """Register `compose(spec) -> Composition` for rows queued with `compose=(name, spec)`."""
+    _COMPOSERS[name] = compose
 
 
 def outbox_queue(
@@ -41,10 +66,13 @@ def outbox_queue(
     dedupe_key=None,
     from_email=None,
     reply_to=None,
+    compose=None,
 ):
-    """Render and record one email; queue its send for after the current transaction commits.
+    """Record one email; queue its send for after the current transaction commits.
 
-    `template` and `context` name what to render; `rendered` passes a message rendered already.
+    `template` and `context` name what to render; `rendered` passes a message rendered already;
+    `compose=(name, spec)` leaves the rendering to the registered composer, at send time. `spec`
+    holds plain JSON values (primary keys, flags) and is kept on the row.
 
     With a `dedupe_key` already used, record nothing and return None: that email went out before.
     """
@@ -52,7 +80,12 @@ def outbox_queue(
         language = member.preferred_language if member else settings.LANGUAGE_CODE
     if time_zone is None:
         time_zone = chapter.time_zone if chapter else (member.time_zone if member else settings.TIME_ZONE)
-    if rendered is None:
+    composer = {}
+    if compose is not None:
+        name, spec = compose
+        composer = {"name": name, "language": language, "time_zone": time_zone, "spec": spec}
+        rendered = None
+    elif rendered is None:
         rendered = render_email(
             template,
             {"member": member, "chapter": chapter, **(context or {})},
@@ -67,21 +100,12 @@ def outbox_queue(
         from_email=from_email or sender(chapter),
         to_email=to_email,
         reply_to=reply_to if reply_to is not None else (chapter.contact_email if chapter else ""),
-        subject=rendered.subject[:255],
-        body_text=rendered.text,
-        body_html=rendered.html,
         headers=headers or {},
-        calendar=calendar,
         calendar_method=calendar_method,
-        attachments=[
-            {
-                "filename": filename,
-                "mimetype": mimetype,
-                "content": base64.b64encode(content).decode("ascii"),
-            }
-            for filename, content, mimetype in attachments
-        ],
+        composer=composer,
     )
+    if rendered is not None:
+        _fill(row, rendered, calendar=calendar, attachments=attachments)
     if dedupe_key:
         try:
             with transaction.atomic():
@@ -92,6 +116,33 @@ def outbox_queue(
         row.save()
     transaction.on_commit(lambda: enqueue(row.pk))
     return row
+
+
+def _fill(row, rendered, *, calendar, attachments):
+    row.subject = rendered.subject[:255]
+    row.body_text = rendered.text
+    row.body_html = rendered.html
+    row.calendar = calendar
+    row.attachments = [
+        {"filename": filename, "mimetype": mimetype, "content": base64.b64encode(content).decode("ascii")}
+        for filename, content, mimetype in attachments
+    ]
+
+
+COMPOSED_FIELDS = ["subject", "body_text", "body_html", "calendar", "attachments"]
+
+
+def _compose(row):
+    """Render a row queued with `compose`, in the recipient's language and time zone."""
+    composer = row.composer
+    composition = _COMPOSERS[composer["name"]](composer["spec"])
+    rendered = render_email(
+        composition.template,
+        {"member": row.member, "chapter": row.chapter, **composition.context},
+        language=composer["language"],
+        time_zone=composer["time_zone"],
+    )
+    _fill(row, rendered, calendar=composition.calendar, attachments=composition.attachments)
 
 
 def enqueue(message_pk):
@@ -133,6 +184,17 @@ def outbox_send(*, message_pk, connection=None):
         )
         if row is None:
             return SendResult.SKIPPED, None
+        if row.composer and not row.body_text:
+            try:
+                _compose(row)
+            except ObjectDoesNotExist:
+                # The RSVP or meeting was deleted before the message went out: nothing left to say.
+                row.status = OutboxMessage.Status.FAILED
+                row.last_error = "What this message was about no longer exists."
+                row.next_attempt_at = None
+                row.save(update_fields=["status", "last_error", "next_attempt_at"])
+                return SendResult.FAILED, None
+            row.save(update_fields=COMPOSED_FIELDS)
         email = build_message(
             subject=row.subject,
             text=row.body_text,

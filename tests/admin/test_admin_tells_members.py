@@ -83,11 +83,14 @@ def test_admin_saving_without_changes_sends_nothing(client, meeting):
     assert meeting.sequence == 0
 
 
-def test_admin_cancel_action_sends_calendar_cancellations(client, meeting):
-    response = client.post(
-        reverse("admin:meetings_meeting_changelist"),
-        {"action": "cancel_meetings", ACTION_CHECKBOX_NAME: [meeting.pk], "confirmed": "yes"},
-    )
+def test_admin_cancel_action_sends_calendar_cancellations(
+    client, meeting, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:meetings_meeting_changelist"),
+            {"action": "cancel_meetings", ACTION_CHECKBOX_NAME: [meeting.pk], "confirmed": "yes"},
+        )
     assert response.status_code == 302
     sent = OutboxMessage.objects.get(kind=OutboxMessage.Kind.MEETING_CANCELLED)
     assert sent.to_email == "member@example.org"

@@ -181,3 +181,48 @@ def test_meeting_cancelled_sends_cancel(meeting, sent, django_capture_on_commit_
     cal = calendar_of(message)[1]
     (event,) = cal.walk("VEVENT")
     assert cal["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 1
+
+
+def test_rsvp_email_is_rendered_by_the_sender_not_while_the_meeting_is_locked(
+    meeting, sent, django_capture_on_commit_callbacks
+):
+    member = MemberFactory(email="ada@example.org")
+    rsvp_going(meeting=meeting, member=member)
+    row = OutboxMessage.objects.get()
+    # Queued inside the RSVP's transaction with what to say, and nothing rendered yet.
+    assert row.body_text == "" and row.composer["spec"]["rsvp"] == RSVP.objects.get().pk
+    from members.mail.outbox import outbox_send
+
+    outbox_send(message_pk=row.pk)
+    (message,) = sent()
+    assert "Hyper-V in practice" in message["Subject"] and parts(message, "image/png")
+    row.refresh_from_db()
+    # What was sent stays on the row, as for any other email.
+    assert row.status == OutboxMessage.Status.SENT and "Hyper-V in practice" in row.subject
+
+
+def test_confirmation_sent_late_still_says_what_was_true_when_answered(meeting, sent):
+    from members.mail.outbox import outbox_send
+
+    member = MemberFactory()
+    rsvp_going(meeting=meeting, member=member)
+    rsvp_cancel(meeting=meeting, member=member)
+    confirmation, cancellation = OutboxMessage.objects.order_by("pk")
+    outbox_send(message_pk=confirmation.pk)
+    outbox_send(message_pk=cancellation.pk)
+    going, cancelled = sent()
+    # The seat was held when the confirmation was queued: it carries the door QR code and invitation.
+    assert parts(going, "image/png") and calendar_of(going)[1]["METHOD"] == "REQUEST"
+    assert calendar_of(cancelled)[1]["METHOD"] == "CANCEL" and not parts(cancelled, "image/png")
+
+
+def test_email_about_a_deleted_meeting_is_marked_failed_not_sent(meeting, sent):
+    from members.mail.outbox import SendResult, outbox_send
+
+    rsvp_going(meeting=meeting, member=MemberFactory())
+    row = OutboxMessage.objects.get()
+    meeting.delete()
+    assert outbox_send(message_pk=row.pk)[0] == SendResult.FAILED
+    row.refresh_from_db()
+    assert row.status == OutboxMessage.Status.FAILED and "no longer exists" in row.last_error
+    assert sent() == []
