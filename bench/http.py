@@ -143,9 +143,10 @@ def build_targets():
     lines = []
     for index, member in enumerate(posters):
         cookie = session_cookie(member, token)
-        for offset, status in ((0, "going"), (1, "not_going")):
-            target_meeting = upcoming[(index + offset) % len(upcoming)]
-            path = f"/chapters/{chapter.slug}/meetings/{target_meeting.pk}/rsvp/"
+        # Going, then not going, to the same meeting: every POST changes the RSVP (and sends an email),
+        # round after round, instead of repeating an answer already given.
+        path = f"/chapters/{chapter.slug}/meetings/{upcoming[index % len(upcoming)].pk}/rsvp/"
+        for status in ("going", "not_going"):
             lines.append(("POST", path, cookie, token, f"csrfmiddlewaretoken={token}&answer={status}"))
     poster_ids = [member.pk for member in posters]
     meeting_ids = [m.pk for m in upcoming]
@@ -250,8 +251,11 @@ def wait_until_idle(server, *, timeout=60):
         before = now
 
 
-def start_profilers(server, name, duration):
-    """Sample every gunicorn worker with py-spy during the measured load; write flame graphs."""
+PROFILE_SUFFIX = {"flamegraph": "svg", "raw": "txt", "speedscope": "json"}
+
+
+def start_profilers(server, name, duration, profile_format="flamegraph"):
+    """Sample every gunicorn worker with py-spy during the measured load; write one profile each."""
     py_spy = Path(environment.PYTHON).with_name("py-spy")
     PROFILE_DIR.mkdir(parents=True, exist_ok=True)
     return [
@@ -267,9 +271,9 @@ def start_profilers(server, name, duration):
                 "200",
                 "--nonblocking",
                 "--format",
-                "flamegraph",
+                profile_format,
                 "--output",
-                str(PROFILE_DIR / f"{name}-{pid}.svg"),
+                str(PROFILE_DIR / f"{name}-{pid}.{PROFILE_SUFFIX[profile_format]}"),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -278,7 +282,7 @@ def start_profilers(server, name, duration):
     ]
 
 
-def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()):
+def run(*, duration, connections, threads, only=frozenset(), profile=frozenset(), profile_format="flamegraph"):
     """Measure every target; return (http results, gunicorn worker peak memory)."""
     port = environment.free_port()
     targets = [t for t in build_targets() if not only or t.name in only or t.name == "ceiling"]
@@ -295,7 +299,7 @@ def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()
             wrk(port, target, duration=WARMUP_SECONDS, connections=connections, threads=threads)
             wait_until_idle(server)
             load = os.getloadavg()[0]
-            profilers = start_profilers(server, target.name, duration) if target.name in profile else []
+            profilers = start_profilers(server, target.name, duration, profile_format) if target.name in profile else []
             cpu_before = worker_cpu_seconds(server)
             measured = wrk(port, target, duration=duration, connections=connections, threads=threads)
             cpu_after = worker_cpu_seconds(server)

@@ -26,6 +26,12 @@ def parse_args(argv):
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--only", default="", help="comma-separated HTTP targets (default: all)")
     parser.add_argument("--profile", default="", help="comma-separated HTTP targets to sample with py-spy")
+    parser.add_argument(
+        "--profile-format",
+        default="flamegraph",
+        choices=["flamegraph", "raw", "speedscope"],
+        help="py-spy output: flame graph (SVG), collapsed stacks (raw, for scripts) or speedscope JSON",
+    )
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: http,fanout,reports")
     parser.add_argument("--recipients", type=int, default=10_000, help="newsletter fan-out size")
     parser.add_argument("--fanout-seconds", type=int, default=180, help="longest wait for the fan-out")
@@ -65,6 +71,7 @@ def main(argv=None):
             threads=args.threads,
             only=only,
             profile=set(filter(None, args.profile.split(","))),
+            profile_format=args.profile_format,
         )
     else:
         record["memory_mb"] = {}

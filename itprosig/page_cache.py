@@ -5,7 +5,11 @@ meeting, RSVP, member or anything else a page shows raises the version, so the n
 afresh. A hit costs one cache round trip: the version and the page are read together.
 
 Public pages are cached once for all anonymous visitors: they never carry a CSRF token or a
-per-request nonce (no forms for anonymous visitors, no inline scripts). A member's own pages are
+per-request nonce (no forms for anonymous visitors, no inline scripts). Views opt in with
+`cache_anonymous_page`; `AnonymousPageCacheMiddleware`, near the top of the middleware stack, serves
+the stored answer, headers included, before sessions, language, CSRF or authentication are looked at,
+and stores what such a view answered once every middleware below it has added its headers. A
+member's own pages are
 cached for that member's session alone (their log-out form carries the session's CSRF token), and
 only for a short while, since what is "upcoming" changes with the clock, not only with the data.
 """
@@ -17,12 +21,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 VERSION_KEY = "itprosig:pages:version"
 # django.contrib.messages keeps flash messages in this cookie (CookieStorage.cookie_name).
 MESSAGES_COOKIE = "messages"
 HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Content-Language")
+# What cache_anonymous_page marks on a response the middleware may store for every visitor.
+ANONYMOUS_MARK = "itprosig_anonymous_cacheable"
 
 
 def pages_version():
@@ -50,13 +56,19 @@ def invalidate_pages():
     transaction.on_commit(_bump)
 
 
-def _cacheable_request(request):
+def _anonymous_request(request):
+    """True when nothing in the request can make its page differ from any other visitor's."""
     if request.method not in ("GET", "HEAD"):
         return False
     # A visitor with a session may have flash messages or be logged in: render for them alone.
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE in request.COOKIES:
-        return False
-    return not request.user.is_authenticated
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and MESSAGES_COOKIE not in request.COOKIES
+
+
+def _anonymous_key(request):
+    # Public pages take their language from the address alone (/fr/... or the default).
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"itprosig:page:{language}:{path}"
 
 
 def _member_cache_key(request):
@@ -74,12 +86,8 @@ def _member_cache_key(request):
     return f"itprosig:member-page:{get_language()}:{request.user.pk}:{private}"
 
 
-def _key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"itprosig:page:{get_language()}:{path}"
-
-
-def _cached_or_render(key, timeout, view, request, *args, **kwargs):
+def _lookup(key):
+    """Return (version the page must have, stored response or None), in one cache round trip."""
     found = cache.get_many([VERSION_KEY, key])
     version = found[VERSION_KEY] if VERSION_KEY in found else pages_version()
     stored = found.get(key)
@@ -88,24 +96,57 @@ def _cached_or_render(key, timeout, view, request, *args, **kwargs):
         response = HttpResponse(content)
         for name, value in headers.items():
             response[name] = value
+        return version, response
+    return version, None
+
+
+def _storable(response):
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def _store(key, version, response, headers, timeout):
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    cache.set(key, (version, response.content, headers), timeout=timeout)
+
+
+class AnonymousPageCacheMiddleware:
+    """Answer anonymous visitors from the page cache before the rest of the stack runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _anonymous_request(request):
+            return self.get_response(request)
+        key = _anonymous_key(request)
+        version, stored = _lookup(key)
+        if stored is not None:
+            return stored
+        response = self.get_response(request)
+        # Only pages whose language came from their address are shared under that address.
+        language = key.split(":")[2]
+        if (
+            getattr(response, ANONYMOUS_MARK, False)
+            and _storable(response)
+            and response.get("Content-Language") == language
+        ):
+            headers = dict(response.items())
+            # A nonce must be new for every answer; a page that used one is not shared.
+            if "nonce-" not in headers.get("Content-Security-Policy", ""):
+                _store(key, version, response, headers, settings.PAGE_CACHE_SECONDS)
         return response
-    response = view(request, *args, **kwargs)
-    if response.status_code == 200 and not response.streaming and not response.cookies:
-        if hasattr(response, "render"):
-            response.render()
-        headers = {name: response[name] for name in HEADERS_KEPT if response.has_header(name)}
-        cache.set(key, (version, response.content, headers), timeout=timeout)
-    return response
 
 
 def cache_anonymous_page(view):
-    """Serve the view's 200 answers to anonymous visitors from the cache."""
+    """Let AnonymousPageCacheMiddleware keep this view's 200 answers for every anonymous visitor."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        return _cached_or_render(_key(request), settings.PAGE_CACHE_SECONDS, view, request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            setattr(response, ANONYMOUS_MARK, True)
+        return response
 
     return wrapped
 
@@ -118,6 +159,13 @@ def cache_member_page(view):
         key = _member_cache_key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        return _cached_or_render(key, settings.MEMBER_PAGE_CACHE_SECONDS, view, request, *args, **kwargs)
+        version, stored = _lookup(key)
+        if stored is not None:
+            return stored
+        response = view(request, *args, **kwargs)
+        if _storable(response):
+            headers = {name: response[name] for name in HEADERS_KEPT if response.has_header(name)}
+            _store(key, version, response, headers, settings.MEMBER_PAGE_CACHE_SECONDS)
+        return response
 
     return wrapped

@@ -50,7 +50,7 @@ def rsvp_going(*, meeting, member, now=None):
         # Read the clock inside the lock, so waitlist times follow the order of arrival.
         now = now or timezone.now()
         _check_can_answer(locked, member, now)
-        rsvp = RSVP.objects.filter(meeting=locked, member=member).first()
+        rsvp = _rsvp_of(locked, member)
         if rsvp is not None and rsvp.status in ACTIVE_STATUSES:
             return rsvp
         if rsvp is None:
@@ -79,7 +79,7 @@ def rsvp_not_going(*, meeting, member, now=None):
         locked = _lock(meeting)
         now = now or timezone.now()
         _check_can_withdraw(locked, member, now)
-        rsvp = RSVP.objects.filter(meeting=locked, member=member).first()
+        rsvp = _rsvp_of(locked, member)
         if rsvp is None:
             _check_window(locked, now)
             return RSVP.objects.create(
@@ -96,7 +96,7 @@ def rsvp_cancel(*, meeting, member, now=None):
         locked = _lock(meeting)
         now = now or timezone.now()
         _check_can_withdraw(locked, member, now)
-        rsvp = RSVP.objects.filter(meeting=locked, member=member, status__in=ACTIVE_STATUSES).first()
+        rsvp = _rsvp_of(locked, member, status__in=ACTIVE_STATUSES)
         if rsvp is None:
             raise RSVPRefused("no_rsvp")
         return _withdraw(rsvp, locked)
@@ -121,7 +121,7 @@ def rsvp_withdraw_all(*, member, now=None):
         # Lock meetings in a fixed order so two closures never wait on each other.
         for meeting in Meeting.objects.filter(pk__in=meeting_ids).order_by("pk"):
             locked = _lock(meeting)
-            rsvp = RSVP.objects.filter(meeting=locked, member=member, status__in=ACTIVE_STATUSES).first()
+            rsvp = _rsvp_of(locked, member, status__in=ACTIVE_STATUSES)
             if rsvp is not None:
                 withdrawn.append(_withdraw(rsvp, locked))
     return withdrawn
@@ -140,6 +140,14 @@ def _lock(meeting):
     # Every RSVP write for a meeting queues on this row, so seat counts read inside are exact.
     # Only the meeting row is locked (not its chapter), and the chapter comes along for the emails.
     return Meeting.objects.select_for_update(of=("self",)).select_related("chapter").get(pk=meeting.pk)
+
+
+def _rsvp_of(meeting, member, **filters):
+    rsvp = RSVP.objects.filter(meeting=meeting, member=member, **filters).first()
+    if rsvp is not None:
+        # The emails about it need both; they are at hand already.
+        rsvp.meeting, rsvp.member = meeting, member
+    return rsvp
 
 
 def rsvp_refusal(meeting, *, now=None):
