@@ -282,7 +282,9 @@ def start_profilers(server, name, duration, profile_format="flamegraph"):
     ]
 
 
-def run(*, duration, connections, threads, only=frozenset(), profile=frozenset(), profile_format="flamegraph"):
+def run(
+    *, duration, connections, threads, only=frozenset(), profile=frozenset(), profile_format="flamegraph"
+):
     """Measure every target; return (http results, gunicorn worker peak memory)."""
     port = environment.free_port()
     targets = [t for t in build_targets() if not only or t.name in only or t.name == "ceiling"]
@@ -299,7 +301,9 @@ def run(*, duration, connections, threads, only=frozenset(), profile=frozenset()
             wrk(port, target, duration=WARMUP_SECONDS, connections=connections, threads=threads)
             wait_until_idle(server)
             load = os.getloadavg()[0]
-            profilers = start_profilers(server, target.name, duration, profile_format) if target.name in profile else []
+            profilers = []
+            if target.name in profile:
+                profilers = start_profilers(server, target.name, duration, profile_format)
             cpu_before = worker_cpu_seconds(server)
             measured = wrk(port, target, duration=duration, connections=connections, threads=threads)
             cpu_after = worker_cpu_seconds(server)

@@ -40,7 +40,9 @@ def summarize(stacks, *, under=""):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--under", default="", help="only stacks through a function whose name has this")
