@@ -7,8 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from . import notifications, page_invalidation
+        from . import notifications, page_invalidation, report_cache
 
         page_invalidation.connect()
+        report_cache.connect()
         # Workers render RSVP emails queued by web requests: the composer must be registered there too.
         notifications.register()

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import re
 
 import pygal
 from django.core.cache import cache
@@ -37,8 +38,28 @@ def _config(title, **extra):
         "print_values": False,
         "margin": 16,
         "truncate_label": -1,
+        # Each chart is its own image document: no need to prefix every CSS rule with a unique id.
+        "no_prefix": True,
         **extra,
     }
+
+
+#: pygal writes its whole configuration into a <script> and credits itself in comments; an <img>
+#: runs no script and shows no comment.
+_UNSEEN = re.compile(r"<script[^>]*>.*?</script>|<!--.*?-->", re.DOTALL)
+#: Coordinates come with up to 15 decimals; two are finer than a pixel of the 800-wide drawing.
+#: Only attribute values are shortened: labels (text) keep their digits.
+_ATTRIBUTE = re.compile(r'="([^"]*)"')
+_LONG_DECIMALS = re.compile(r"(\d\.\d\d)\d+")
+
+
+def _shorter(match):
+    return '="' + _LONG_DECIMALS.sub(r"\1", match.group(1)) + '"'
+
+
+def _slim(svg):
+    """Return the SVG without what an <img> never uses: about half its weight."""
+    return _ATTRIBUTE.sub(_shorter, _UNSEEN.sub("", svg))
 
 
 def chart_svg(table, *, horizontal=False, line=False):
@@ -62,14 +83,14 @@ def chart_svg(table, *, horizontal=False, line=False):
     if many:
         chart.x_labels_major_every = max(1, len(labels) // 12)
     chart.add(series_name, values)
-    return chart.render(is_unicode=True)
+    return _slim(chart.render(is_unicode=True))
 
 
 def _chart_key(table, kwargs):
     """Return a cache key made of everything the chart is drawn from, so a hit is always right."""
     rows = [(str(row[table.chart_label]), row[table.chart_value] or 0) for row in table.rows]
     parts = [str(table.caption), str(table.headers[table.chart_value]), sorted(kwargs.items()), rows]
-    return "itprosig:chart:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "itprosig:chart:v3:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def chart_data_uri(table, **kwargs):

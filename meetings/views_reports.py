@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -28,6 +29,7 @@ from .report_access import (
     readable_scopes,
     years_before,
 )
+from .report_cache import cached_chapter_report
 from .report_charts import chart_data_uri
 from .report_tables import chapter_tables, csv_response, meeting_tables, network_tables, percent
 from .reports import Period, chapter_report, meeting_report, network_rows, network_topic_rows
@@ -128,24 +130,11 @@ def index(request):
     return render(request, "meetings/reports/index.html", {"scopes": scopes, "liaison": LIAISON})
 
 
-@login_required
-@require_GET
-def chapter(request, slug):
-    found, error = _chapter_context(request, slug)
-    if error:
-        return error
-    scope, period = found
+def _chapter_body(scope, period, today):
+    """Render the report inside the page's frame: the same for every reader with this scope."""
     report = chapter_report(scope.chapter, period, consenting_only=scope.consenting_only)
     tables = chapter_tables(report)
-    log_liaison_read(
-        request,
-        [scope],
-        report=ReportAccessLog.Report.CHAPTER,
-        fmt="html",
-        periods={scope.chapter.pk: period},
-    )
     charts = {slug: chart_data_uri(tables[slug], **options) for slug, options in CHAPTER_CHARTS.items()}
-    today = timezone.localdate(timezone=scope.chapter.tzinfo)
     context = {
         "scope": scope,
         "chapter": scope.chapter,
@@ -159,7 +148,27 @@ def chapter(request, slug):
         "no_show_pct": percent(report.figures.no_show_rate),
         "qs": _period_query(period),
     }
-    return render(request, "meetings/reports/chapter.html", context)
+    # No request: nothing of the reader (session, CSRF token, navigation) can enter the cached part.
+    return render_to_string("meetings/reports/_chapter_body.html", context)
+
+
+@login_required
+@require_GET
+def chapter(request, slug):
+    found, error = _chapter_context(request, slug)
+    if error:
+        return error
+    scope, period = found
+    today = timezone.localdate(timezone=scope.chapter.tzinfo)
+    body = cached_chapter_report(scope, period, today, lambda: _chapter_body(scope, period, today))
+    log_liaison_read(
+        request,
+        [scope],
+        report=ReportAccessLog.Report.CHAPTER,
+        fmt="html",
+        periods={scope.chapter.pk: period},
+    )
+    return render(request, "meetings/reports/chapter.html", {"chapter": scope.chapter, "body": body})
 
 
 @login_required

@@ -1,0 +1,243 @@
+"""Cache of rendered chapter reports, dropped whenever anything a report shows changes.
+
+A report costs a dozen aggregate queries over the chapter's RSVPs, four charts and a long template;
+it changes only when the chapter's data does. So the rendered report (everything inside the page's
+frame) is kept in the cache and served again until one of these happens:
+
+- a write to the chapter's meetings, RSVPs (answers, check-ins), agendas, topics of its meetings,
+  memberships, sponsorships or the chapter itself: the chapter's version rises (model signals, so
+  the admin's plain forms and every service reach it);
+- a write to a member (name, email, consent to share them with sponsors): the versions of the
+  chapters they were checked in at rise (nowhere else does a report show a member);
+- a write to a topic, which may appear in any chapter's report: the version of all reports rises;
+- a meeting of the period starts (it becomes "held" without any write): each entry remembers the
+  next start and is not served past it;
+- `REPORT_CACHE_SECONDS` pass (a bound for writes that bypass signals, such as bulk updates).
+
+An entry is stored with the versions read before its data was, and served only while both are
+unchanged, so a hit costs one cache round trip. Each entry belongs to one variant of the report: the
+chapter, the reader's role (an organizer's report lists every attendee; a liaison's only those who
+agreed to share their contact with sponsors), the dates the reader may see, the period shown, the
+language and the day (the quick period choices depend on it). Readers with the same variant see the
+same page, so they share the entry; nothing of the reader themselves is in it.
+
+The read is still checked on every request before the cache is looked at (who may read the chapter,
+for which dates), and a liaison's read is still logged every time.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import get_language
+
+ALL_KEY = "itprosig:reports:version"
+#: Raise when the report's templates or tables change shape, so a deploy does not serve pages
+#: rendered by the previous code for up to REPORT_CACHE_SECONDS.
+LAYOUT = 3
+#: How long an entry may live when nothing invalidates it (bulk writes bypass the signals).
+REPORT_CACHE_SECONDS = getattr(settings, "REPORT_CACHE_SECONDS", 3600)
+#: Member fields a report shows or filters on; saves of other fields leave reports alone.
+MEMBER_FIELDS = frozenset({"display_name", "email", "share_contact_with_sponsors", "is_active"})
+
+
+def _chapter_key(chapter_id):
+    return f"itprosig:reports:chapter:{chapter_id}:version"
+
+
+def _fresh_version():
+    # Not 1: a version key evicted and created again must not match entries stored before.
+    return time.time_ns()
+
+
+def _bump(key):
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, _fresh_version(), timeout=None)
+
+
+def _bump_now_and_on_commit(key):
+    """Raise a version now, and again once the surrounding transaction commits.
+
+    The second raise matters: a report built between the first one and the commit still reads the
+    old rows and would be stored under the new version.
+    """
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key))
+
+
+def invalidate_chapter(chapter_id):
+    if chapter_id is not None:
+        _bump_now_and_on_commit(_chapter_key(chapter_id))
+
+
+def invalidate_all():
+    _bump_now_and_on_commit(ALL_KEY)
+
+
+def _versions(found, chapter_id):
+    """Return (all, chapter) versions from a get_many answer, creating missing ones."""
+    result = []
+    for key in (ALL_KEY, _chapter_key(chapter_id)):
+        version = found.get(key)
+        if version is None:
+            cache.add(key, _fresh_version(), timeout=None)
+            version = cache.get(key)
+        result.append(version)
+    return tuple(result)
+
+
+def variant_key(scope, period, today):
+    """Return the cache key of one variant of a chapter report (see the module's docstring)."""
+    allowed = (scope.allowed.first, scope.allowed.last) if scope.allowed else None
+    parts = (
+        LAYOUT,
+        scope.chapter.pk,
+        scope.role,
+        scope.consenting_only,
+        allowed,
+        (period.first, period.last),
+        get_language(),
+        today,
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"itprosig:report:chapter:{scope.chapter.pk}:{digest}"
+
+
+def next_start(chapter, period, now):
+    """Return when the period's next meeting starts (it then counts as held), or None."""
+    from .models import Meeting
+
+    _start, end = period.bounds(chapter.tzinfo)
+    return Meeting.objects.filter(
+        chapter=chapter, status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lt=end
+    ).aggregate(first=Min("starts_at"))["first"]
+
+
+def cached_chapter_report(scope, period, today, build):
+    """Return the rendered report of this variant, from the cache or from `build()` (then stored).
+
+    `build()` returns the HTML; it runs only on a miss.
+    """
+    chapter_id = scope.chapter.pk
+    key = variant_key(scope, period, today)
+    found = cache.get_many([ALL_KEY, _chapter_key(chapter_id), key])
+    versions = _versions(found, chapter_id)
+    now = timezone.now()
+    stored = found.get(key)
+    if stored is not None:
+        stored_versions, valid_until, html = stored
+        if stored_versions == versions and (valid_until is None or now < valid_until):
+            return html
+    # Read before the report's rows: a write from now on raises a version past the stored one.
+    valid_until = next_start(scope.chapter, period, now)
+    html = build()
+    cache.set(key, (versions, valid_until, html), timeout=REPORT_CACHE_SECONDS)
+    return html
+
+
+# Keeping the versions up to date --------------------------------------------------------------
+
+
+def _meeting_chapter_id(instance):
+    """Return the chapter of an object tied to a meeting (an RSVP, an agenda item)."""
+    from .models import Meeting
+
+    meeting = instance._state.fields_cache.get("meeting")
+    if meeting is not None:
+        return meeting.chapter_id
+    return Meeting.objects.filter(pk=instance.meeting_id).values_list("chapter_id", flat=True).first()
+
+
+def _chapter_changed(sender, instance, **kwargs):
+    invalidate_chapter(instance.pk)
+
+
+def _own_chapter_changed(sender, instance, **kwargs):
+    invalidate_chapter(instance.chapter_id)
+
+
+def _meeting_changed(sender, instance, **kwargs):
+    invalidate_chapter(instance.chapter_id)
+    previous = getattr(instance, "_report_cache_chapter_id", None)
+    if previous is not None and previous != instance.chapter_id:
+        invalidate_chapter(previous)
+
+
+def _meeting_moving(sender, instance, **kwargs):
+    """Before a meeting is saved, note its chapter: a move must drop the old chapter's reports too."""
+    update_fields = kwargs.get("update_fields")
+    if instance.pk is None or (update_fields is not None and "chapter" not in update_fields):
+        return
+    from .models import Meeting
+
+    instance._report_cache_chapter_id = (
+        Meeting.objects.filter(pk=instance.pk).values_list("chapter_id", flat=True).first()
+    )
+
+
+def _meeting_part_changed(sender, instance, **kwargs):
+    invalidate_chapter(_meeting_chapter_id(instance))
+
+
+def _member_changed(sender, instance, created=False, **kwargs):
+    """A member's name, email or consent shows in the reports of the chapters they were checked in at."""
+    update_fields = kwargs.get("update_fields")
+    if created or (update_fields is not None and not (set(update_fields) & MEMBER_FIELDS)):
+        return
+    from .models import RSVP
+
+    chapters = (
+        RSVP.objects.filter(member_id=instance.pk, checked_in_at__isnull=False)
+        .order_by()
+        .values_list("meeting__chapter_id", flat=True)
+        .distinct()
+    )
+    for chapter_id in chapters:
+        invalidate_chapter(chapter_id)
+
+
+def _everything_changed(sender, **kwargs):
+    invalidate_all()
+
+
+def _meeting_topics_changed(sender, instance, action, reverse, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # topic.meetings.add(...): the meetings may be anywhere.
+        invalidate_all()
+    else:
+        invalidate_chapter(instance.chapter_id)
+
+
+def connect():
+    from django.db.models.signals import pre_save
+
+    from chapters.models import Chapter, Sponsorship
+    from members.models import Member, Membership
+
+    from .models import RSVP, AgendaItem, Meeting, Topic
+
+    def both(receiver, model):
+        name = f"reports-{receiver.__name__}-{model._meta.label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{name}-save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{name}-delete")
+
+    both(_chapter_changed, Chapter)
+    both(_own_chapter_changed, Sponsorship)
+    both(_own_chapter_changed, Membership)
+    both(_meeting_changed, Meeting)
+    pre_save.connect(_meeting_moving, sender=Meeting, dispatch_uid="reports-meeting-moving")
+    both(_meeting_part_changed, RSVP)
+    both(_meeting_part_changed, AgendaItem)
+    both(_member_changed, Member)
+    both(_everything_changed, Topic)
+    m2m_changed.connect(
+        _meeting_topics_changed, sender=Meeting.topics.through, dispatch_uid="reports-meeting-topics"
+    )
