@@ -151,11 +151,15 @@ def meeting_rows(held):
 
 def _attendee_stats(chapter_id, start, end, now):
     """Return (unique attendees, first-time attendees) for a chapter's period."""
-    everything_held = Meeting.objects.filter(
-        chapter_id=chapter_id, status=Meeting.Status.SCHEDULED, starts_at__lte=now
-    )
+    # One join on the meeting (reached through its chapter index), not an IN (subquery) the
+    # planner answers with a scan of every meeting of the network.
     per_member = (
-        RSVP.objects.filter(CHECKED_IN, meeting__in=everything_held)
+        RSVP.objects.filter(
+            CHECKED_IN,
+            meeting__chapter_id=chapter_id,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__lte=now,
+        )
         .order_by()
         .values("member")
         .annotate(
