@@ -21,6 +21,10 @@ agreed to share their contact with sponsors), the dates the reader may see, the 
 language and the day (the quick period choices depend on it). Readers with the same variant see the
 same page, so they share the entry; nothing of the reader themselves is in it.
 
+Around the report, the page's frame (navigation, the log-out form's CSRF token) is the reader's
+own: a reader's whole page is also kept, for their session and CSRF cookie alone, under the same
+versions. Both entries are read in the same round trip.
+
 The read is still checked on every request before the cache is looked at (who may read the chapter,
 for which dates), and a liaison's read is still logged every time.
 """
@@ -42,6 +46,8 @@ ALL_KEY = "itprosig:reports:version"
 LAYOUT = 3
 #: How long an entry may live when nothing invalidates it (bulk writes bypass the signals).
 REPORT_CACHE_SECONDS = getattr(settings, "REPORT_CACHE_SECONDS", 3600)
+#: How long a reader's own copy of the whole page is kept (one session's; bounds the memory used).
+READER_PAGE_SECONDS = getattr(settings, "READER_PAGE_CACHE_SECONDS", 300)
 #: Member fields a report shows or filters on; saves of other fields leave reports alone.
 MEMBER_FIELDS = frozenset({"display_name", "email", "share_contact_with_sponsors", "is_active"})
 
@@ -120,26 +126,63 @@ def next_start(chapter, period, now):
     ).aggregate(first=Min("starts_at"))["first"]
 
 
-def cached_chapter_report(scope, period, today, build):
-    """Return the rendered report of this variant, from the cache or from `build()` (then stored).
+def _reader_page_key(request, body_key):
+    """Return the key of this reader's own copy of the whole page, or None to render it afresh.
 
-    `build()` returns the HTML; it runs only on a miss.
+    The frame around the report (navigation, the log-out form's CSRF token) belongs to the reader's
+    session, so a whole page is kept for that session and CSRF cookie alone, like a member's pages.
+    """
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    session_key = request.session.session_key
+    # Pending flash messages are shown once, by a fresh render.
+    if not csrf_cookie or not session_key or "messages" in request.COOKIES or "_messages" in request.session:
+        return None
+    # The full path too: the frame's language links repeat the query string.
+    private = hashlib.sha256(
+        f"{session_key}|{csrf_cookie}|{request.get_full_path()}|{body_key}".encode()
+    ).hexdigest()
+    return f"itprosig:report:page:{request.user.pk}:{private}"
+
+
+def _fresh(stored, versions, now):
+    """Return the content of a stored entry still valid under these versions at `now`, else None."""
+    if stored is None:
+        return None
+    stored_versions, valid_until, content = stored
+    if stored_versions != versions or (valid_until is not None and now >= valid_until):
+        return None
+    return stored
+
+
+def cached_chapter_page(request, scope, period, today, *, build_body, render_page):
+    """Return the bytes of the report page, rendering only what the cache does not hold.
+
+    Two entries are looked up in one round trip: the reader's own copy of the whole page, and the
+    report inside the frame (`build_body()`), shared by every reader of the same variant. On a miss
+    of the page, `render_page(body)` puts the report into the reader's frame.
     """
     chapter_id = scope.chapter.pk
-    key = variant_key(scope, period, today)
-    found = cache.get_many([ALL_KEY, _chapter_key(chapter_id), key])
+    body_key = variant_key(scope, period, today)
+    page_key = _reader_page_key(request, body_key)
+    keys = [ALL_KEY, _chapter_key(chapter_id), body_key] + ([page_key] if page_key else [])
+    found = cache.get_many(keys)
     versions = _versions(found, chapter_id)
     now = timezone.now()
-    stored = found.get(key)
-    if stored is not None:
-        stored_versions, valid_until, html = stored
-        if stored_versions == versions and (valid_until is None or now < valid_until):
-            return html
-    # Read before the report's rows: a write from now on raises a version past the stored one.
-    valid_until = next_start(scope.chapter, period, now)
-    html = build()
-    cache.set(key, (versions, valid_until, html), timeout=REPORT_CACHE_SECONDS)
-    return html
+    page = _fresh(found.get(page_key), versions, now) if page_key else None
+    if page is not None:
+        return page[2]
+    body = _fresh(found.get(body_key), versions, now)
+    if body is not None:
+        _versions_, valid_until, html = body
+    else:
+        # Read before the report's rows: a write from now on raises a version past the stored one.
+        valid_until = next_start(scope.chapter, period, now)
+        html = build_body()
+        cache.set(body_key, (versions, valid_until, html), timeout=REPORT_CACHE_SECONDS)
+    content = render_page(html)
+    if page_key:
+        cache.set(page_key, (versions, valid_until, content), timeout=READER_PAGE_SECONDS)
+    return content
 
 
 # Keeping the versions up to date --------------------------------------------------------------

@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,7 +29,7 @@ from .report_access import (
     readable_scopes,
     years_before,
 )
-from .report_cache import cached_chapter_report
+from .report_cache import cached_chapter_page
 from .report_charts import chart_data_uri
 from .report_tables import chapter_tables, csv_response, meeting_tables, network_tables, percent
 from .reports import Period, chapter_report, meeting_report, network_rows, network_topic_rows
@@ -160,7 +160,20 @@ def chapter(request, slug):
         return error
     scope, period = found
     today = timezone.localdate(timezone=scope.chapter.tzinfo)
-    body = cached_chapter_report(scope, period, today, lambda: _chapter_body(scope, period, today))
+
+    def render_page(body):
+        return render(
+            request, "meetings/reports/chapter.html", {"chapter": scope.chapter, "body": body}
+        ).content
+
+    content = cached_chapter_page(
+        request,
+        scope,
+        period,
+        today,
+        build_body=lambda: _chapter_body(scope, period, today),
+        render_page=render_page,
+    )
     log_liaison_read(
         request,
         [scope],
@@ -168,7 +181,7 @@ def chapter(request, slug):
         fmt="html",
         periods={scope.chapter.pk: period},
     )
-    return render(request, "meetings/reports/chapter.html", {"chapter": scope.chapter, "body": body})
+    return HttpResponse(content)
 
 
 @login_required

@@ -10,6 +10,7 @@ import zoneinfo
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -227,3 +228,28 @@ def test_every_read_is_logged_cached_or_not(client, chapter, tonight, builds):
     logs = ReportAccessLog.objects.filter(chapter=chapter, report="chapter", format="html")
     assert logs.count() == 3
     assert {log.user_email for log in logs} == {"liaison@example.org"}
+
+
+def test_readers_of_one_variant_share_the_report_but_not_the_page(chapter, tonight, builds, monkeypatch):
+    """Two liaisons of one sponsor see the same report, each in their own frame: their own CSRF token."""
+    frames = []
+    real_render = views_reports.render
+    monkeypatch.setattr(views_reports, "render", lambda *a, **k: frames.append(a[1]) or real_render(*a, **k))
+    sponsorship = SponsorshipFactory(chapter=chapter, starts_on=datetime.date(2020, 1, 1))
+    readers = [SponsorLiaisonFactory(sponsor=sponsorship.sponsor).user for _ in range(2)]
+    clients = []
+    for reader in readers:
+        reader_client = Client(enforce_csrf_checks=True)
+        reader_client.force_login(reader)
+        for _ in range(3):  # the first read sets the CSRF cookie, the next ones use the stored page
+            page = _read(reader_client, _url(chapter))
+        clients.append((reader_client, page))
+    assert len(builds) == 1
+    # Per reader: the first read (no CSRF cookie yet) and the second render the frame, the third not.
+    assert frames == ["meetings/reports/chapter.html"] * 4
+    tokens = [page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0] for _, page in clients]
+    assert tokens[0] != tokens[1]
+    for (reader_client, _page), token in zip(clients, reversed(tokens), strict=True):
+        assert reader_client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 403
+    for (reader_client, _page), token in zip(clients, tokens, strict=True):
+        assert reader_client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
