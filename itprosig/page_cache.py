@@ -47,12 +47,11 @@ def _bump():
 
 
 def invalidate_pages():
-    """Drop every cached page now, and again once the surrounding transaction commits.
+    """Drop every cached page once the surrounding transaction commits (at once outside one).
 
-    The second bump matters: a request served between the first one and the commit still reads
-    the old rows and may cache them under the new version.
+    Not before: until the commit, every other request still reads the old rows, and a page it
+    renders meanwhile is stored under the old version, which the bump then retires.
     """
-    _bump()
     transaction.on_commit(_bump)
 
 

@@ -23,7 +23,7 @@ def events(response):
     return Calendar.from_ical(response.content).walk("VEVENT")
 
 
-def test_meeting_ics_parses_with_local_times_and_stable_uid(client):
+def test_meeting_ics_parses_with_local_times_and_stable_uid(client, django_capture_on_commit_callbacks):
     meeting = MeetingFactory(
         starts_at=START, ends_at=START + datetime.timedelta(hours=3), title="SQL Server night"
     )
@@ -40,7 +40,8 @@ def test_meeting_ics_parses_with_local_times_and_stable_uid(client):
         START + datetime.timedelta(hours=4),
     )
     meeting.sequence += 1
-    meeting.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the edit is committed, as in the admin
+        meeting.save()
     (moved,) = events(client.get(ics_url(meeting)))
     assert str(moved["UID"]) == uid
     assert int(moved["SEQUENCE"]) == 1
