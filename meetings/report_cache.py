@@ -15,11 +15,12 @@ frame) is kept in the cache and served again until one of these happens:
 - `REPORT_CACHE_SECONDS` pass (a bound for writes that bypass signals, such as bulk updates).
 
 An entry is stored with the versions read before its data was, and served only while both are
-unchanged, so a hit costs one cache round trip. Each entry belongs to one variant of the report: the
-chapter, the reader's role (an organizer's report lists every attendee; a liaison's only those who
-agreed to share their contact with sponsors), the dates the reader may see, the period shown, the
-language and the day (the quick period choices depend on it). Readers with the same variant see the
-same page, so they share the entry; nothing of the reader themselves is in it.
+unchanged (a write raises them once it commits), so a hit costs one cache round trip. Each entry
+belongs to one variant of the report: the chapter, the reader's role (an organizer's report lists
+every attendee; a liaison's only those who agreed to share their contact with sponsors), the dates
+the reader may see, the period shown, the language and the day (the quick period choices depend on
+it). Readers with the same variant see the same report, so they share the entry; nothing of the
+reader themselves is in it.
 
 Around the report, the page's frame (navigation, the log-out form's CSRF token) is the reader's
 own: a reader's whole page is also kept, for their session and CSRF cookie alone, under the same
@@ -68,23 +69,22 @@ def _bump(key):
         cache.set(key, _fresh_version(), timeout=None)
 
 
-def _bump_now_and_on_commit(key):
-    """Raise a version now, and again once the surrounding transaction commits.
+def _bump_on_commit(key):
+    """Raise a version once the surrounding transaction commits (at once outside one).
 
-    The second raise matters: a report built between the first one and the commit still reads the
-    old rows and would be stored under the new version.
+    Not before: until the commit, every other request still reads the old rows, and a report it
+    renders meanwhile is stored under the old version, which the raise then retires.
     """
-    _bump(key)
     transaction.on_commit(lambda: _bump(key))
 
 
 def invalidate_chapter(chapter_id):
     if chapter_id is not None:
-        _bump_now_and_on_commit(_chapter_key(chapter_id))
+        _bump_on_commit(_chapter_key(chapter_id))
 
 
 def invalidate_all():
-    _bump_now_and_on_commit(ALL_KEY)
+    _bump_on_commit(ALL_KEY)
 
 
 def _versions(found, chapter_id):
