@@ -23,6 +23,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language, get_language_from_path
 
+from . import release
+
 VERSION_KEY = "itprosig:pages:version"
 # django.contrib.messages keeps flash messages in this cookie (CookieStorage.cookie_name).
 MESSAGES_COOKIE = "messages"
@@ -67,7 +69,7 @@ def _anonymous_key(request):
     # Public pages take their language from the address alone (/fr/... or the default).
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"itprosig:page:{language}:{path}"
+    return f"itprosig:page:{language}:{release.fingerprint()}:{path}"
 
 
 def _member_cache_key(request):
@@ -82,7 +84,7 @@ def _member_cache_key(request):
     if "_messages" in request.session:
         return None
     private = hashlib.sha256(f"{session_key}|{csrf_cookie}|{request.get_full_path()}".encode()).hexdigest()
-    return f"itprosig:member-page:{get_language()}:{request.user.pk}:{private}"
+    return f"itprosig:member-page:{get_language()}:{release.fingerprint()}:{request.user.pk}:{private}"
 
 
 def _lookup(key):

@@ -41,10 +41,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from itprosig import release
+
 ALL_KEY = "itprosig:reports:version"
-#: Raise when the report's templates or tables change shape, so a deploy does not serve pages
-#: rendered by the previous code for up to REPORT_CACHE_SECONDS.
-LAYOUT = 3
 #: How long an entry may live when nothing invalidates it (bulk writes bypass the signals).
 REPORT_CACHE_SECONDS = getattr(settings, "REPORT_CACHE_SECONDS", 3600)
 #: How long a reader's own copy of the whole page is kept (one session's; bounds the memory used).
@@ -103,7 +102,8 @@ def variant_key(scope, period, today):
     """Return the cache key of one variant of a chapter report (see the module's docstring)."""
     allowed = (scope.allowed.first, scope.allowed.last) if scope.allowed else None
     parts = (
-        LAYOUT,
+        # A deploy that changes how reports are drawn starts from fresh entries.
+        release.fingerprint(),
         scope.chapter.pk,
         scope.role,
         scope.consenting_only,

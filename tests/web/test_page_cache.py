@@ -125,3 +125,20 @@ def test_a_change_not_yet_committed_leaves_cached_pages_alone(client, django_cap
         # Other requests still read the old row until the commit: the cached page is still right.
         assert "Before the edit" in client.get("/").content.decode()
     assert "After the edit" in client.get("/").content.decode()
+
+
+def test_new_code_does_not_read_pages_cached_by_the_previous_release(settings, tmp_path):
+    from itprosig import release
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "home.html"
+    page.write_text("<h1>Chapters</h1>")
+    settings.BASE_DIR = tmp_path
+    release.fingerprint.cache_clear()
+    try:
+        before = release.fingerprint()
+        page.write_text("<h1>Find a chapter</h1>")
+        release.fingerprint.cache_clear()
+        assert release.fingerprint() != before
+    finally:
+        release.fingerprint.cache_clear()
