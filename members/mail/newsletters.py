@@ -205,10 +205,14 @@ def _claim(newsletter_pk, delivery_pks):
     now = timezone.now()
     lease = datetime.timedelta(seconds=settings.MAIL_BATCH_LEASE_SECONDS)
     with transaction.atomic():
+        # Lock the delivery rows only (`of`, and no ordering through the newsletter): locking the
+        # newsletter row too made two workers claiming at the same instant skip each other's
+        # batches, which then waited for a retry.
         claimable = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(newsletter_id=newsletter_pk, pk__in=delivery_pks, status=Delivery.Status.PENDING)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
         Delivery.objects.filter(pk__in=claimable).update(claimed_at=now)
