@@ -20,6 +20,8 @@ SLOT_TO = "ITPROSIGSLOTTOADDRESSX"
 SLOT_MESSAGE_ID = "ITPROSIGSLOTMESSAGEIDX"
 SLOT_UNSUBSCRIBE = "ITPROSIGSLOTUNSUBSCRIBEX"
 SLOT_CONSENT = "ITPROSIGSLOTCONSENTDATEX"
+# Stands for the signed unsubscribe token while the unsubscribe URL is reversed once per language.
+SLOT_SIGNED = "ITPROSIGSLOTSIGNEDX"
 
 # RFC 5322: at most 998 octets a line, CRLF excluded. Bodies are wrapped well below it.
 MAX_LINE = 998

@@ -9,6 +9,7 @@ the one message it was handing over; the sweeper re-queues rows whose batch was 
 import datetime
 import logging
 import smtplib
+import time
 from email.utils import parseaddr
 from itertools import batched
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.db.models import Count, Exists, F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,9 +29,9 @@ from members.models_mail import Delivery, Newsletter, OutboxMessage
 
 from . import bulk
 from .outbox import outbox_queue, retry_delay
-from .rendering import absolute_reverse, render_email, sender
+from .rendering import absolute_reverse, absolute_url, render_email, sender
 from .smtp import build_message, describe, is_transient, message_id
-from .tokens import unsubscribe_url
+from .tokens import unsubscribe_token, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -186,13 +188,18 @@ def newsletter_dispatch(*, newsletter_pk, deliveries=None):
             newsletter_id=newsletter_pk, status=Delivery.Status.PENDING, queued_at__isnull=True
         )
     pks = list(deliveries.order_by("pk").values_list("pk", flat=True))
+    # One UPDATE for every batch rather than one each: the first batches start sending sooner.
+    Delivery.objects.filter(pk__in=pks).update(queued_at=now)
     batches = 0
     for batch in batched(pks, settings.MAIL_BATCH_SIZE):
-        Delivery.objects.filter(pk__in=batch).update(queued_at=now)
         try:
             send_newsletter_batch.apply_async((newsletter_pk, list(batch)), retry=False)
         except Exception:  # broker down: queued_at ages, the sweeper tries again
             logger.warning("Could not queue a batch of newsletter %s.", newsletter_pk, exc_info=True)
+            # The batches after it were never handed over: leave them to the sweeper's next round.
+            Delivery.objects.filter(pk__in=pks[(batches + 1) * settings.MAIL_BATCH_SIZE :]).update(
+                queued_at=None
+            )
             break
         batches += 1
     if not pks:
@@ -267,7 +274,9 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
         except Exception:  # closing a broken connection: nothing left to save
             logger.debug("Closing the SMTP connection failed.", exc_info=True)
     _finish_if_done(newsletter_pk)
-    return retry_in or _retry_if_left_behind(delivery_pks)
+    if retry_in or len(claimed) == len(set(delivery_pks)):
+        return retry_in  # every row was this worker's: none can have been left behind
+    return _retry_if_left_behind(delivery_pks)
 
 
 def _retry_if_left_behind(delivery_pks):
@@ -282,6 +291,30 @@ def _retry_if_left_behind(delivery_pks):
     return retry_delay(1) if left.exists() else None
 
 
+# Markdown and the templates cost tens of milliseconds per language, and a worker sends many
+# batches of the same newsletter: it keeps the last few renderings (with placeholders), keyed by
+# everything they are made of, so an edited newsletter or chapter is rendered afresh.
+_RENDERINGS = {}
+_RENDERINGS_KEPT = 8
+
+
+def _renderings(newsletter):
+    """Return the kept {"body_html", language: (rendered, headers)} of a newsletter."""
+    chapter = newsletter.chapter
+    key = (
+        newsletter.pk,
+        newsletter.updated_at,
+        newsletter.subject,
+        newsletter.body,
+        tuple(getattr(chapter, field.attname) for field in chapter._meta.concrete_fields),
+    )
+    if key not in _RENDERINGS:
+        if len(_RENDERINGS) >= _RENDERINGS_KEPT:
+            _RENDERINGS.clear()
+        _RENDERINGS[key] = {"body_html": markdown_to_html(newsletter.body)}
+    return _RENDERINGS[key]
+
+
 class _BatchSender:
     """Send one newsletter to members, each language rendered once per batch.
 
@@ -291,20 +324,55 @@ class _BatchSender:
 
     def __init__(self, newsletter):
         self.newsletter = newsletter
-        self.body_html = markdown_to_html(newsletter.body)
+        self.renderings = _renderings(newsletter)
+        self.body_html = self.renderings["body_html"]
         self.from_email = sender(newsletter.chapter, bulk=True)
         self.envelope_from = parseaddr(self.from_email)[1]
         self.templates = {}
+        self.unsubscribe_parts = {}
+        self.consent_dates = {}
+
+    def unsubscribe(self, member, language):
+        """Return the member's unsubscribe URL: the URL is reversed once per language, not per member.
+
+        Tokens are URL-safe (base64 and ':'), so reversing with the token or putting it in place of
+        a letters-only placeholder gives the same URL.
+        """
+        chapter_id = self.newsletter.chapter_id
+        if language not in self.unsubscribe_parts:
+            with translation.override(language):
+                path = reverse("mail:unsubscribe", kwargs={"token": bulk.SLOT_SIGNED})
+            parts = absolute_url(path).split(bulk.SLOT_SIGNED)
+            self.unsubscribe_parts[language] = parts if len(parts) == 2 else None
+        parts = self.unsubscribe_parts[language]
+        if parts is None:
+            with translation.override(language):
+                return unsubscribe_url(member_id=member.pk, chapter_id=chapter_id)
+        return f"{parts[0]}{unsubscribe_token(member_id=member.pk, chapter_id=chapter_id)}{parts[1]}"
+
+    def consent(self, membership, language):
+        """Return the consent day as the footer shows it, formatted once per day and language."""
+        if membership.newsletter_consent_at is None:
+            return ""
+        day = timezone.localtime(membership.newsletter_consent_at, self.newsletter.chapter.tzinfo).date()
+        key = (day, language)
+        if key not in self.consent_dates:
+            with translation.override(language):
+                self.consent_dates[key] = date_format(day, "j F Y")
+        return self.consent_dates[key]
 
     def _template(self, language):
         if language not in self.templates:
-            rendered, headers = render_newsletter_for(
-                self.newsletter,
-                language=language,
-                unsubscribe=bulk.SLOT_UNSUBSCRIBE,
-                consent=bulk.SLOT_CONSENT,
-                body_html=self.body_html,
-            )
+            if language not in self.renderings:
+                self.renderings[language] = render_newsletter_for(
+                    self.newsletter,
+                    language=language,
+                    unsubscribe=bulk.SLOT_UNSUBSCRIBE,
+                    consent=bulk.SLOT_CONSENT,
+                    body_html=self.body_html,
+                )
+            rendered, headers = self.renderings[language]
+            # Built per batch from the kept rendering: a fresh Date header and boundary.
             self.templates[language] = bulk.BulkTemplate(
                 subject=rendered.subject,
                 text=rendered.text,
@@ -318,16 +386,14 @@ class _BatchSender:
     def send(self, connection, membership):
         member = membership.member
         language = member.preferred_language
-        with translation.override(language):
-            unsubscribe = unsubscribe_url(member_id=member.pk, chapter_id=self.newsletter.chapter_id)
         msgid = message_id("itprosig.newsletter", self.newsletter.pk, member.pk)
         smtp = getattr(connection, "connection", None)
         if isinstance(smtp, smtplib.SMTP):
             wire = self._template(language).stamp(
                 to=member.email,
                 message_id=msgid,
-                unsubscribe=unsubscribe,
-                consent=consent_date(membership, language),
+                unsubscribe=self.unsubscribe(member, language),
+                consent=self.consent(membership, language),
             )
             if wire is not None:
                 smtp.sendmail(self.envelope_from, [member.email], wire)
@@ -352,12 +418,18 @@ class _SentLedger:
     A worker killed between two marks repeats at most that many messages (their Message-ID is
     the same, so receivers may drop the copies); a mark per message would cost a database round
     trip for every email.
+
+    The claim on the rest of the batch is renewed as the worker sends, but only once it is a
+    quarter of the lease old: a batch sent within seconds needs no renewal, and one on a slow
+    server renews it long before the sweeper would call it stale.
     """
 
     def __init__(self, claimed):
         self.claimed = claimed
         self.pending = []
         self.every = settings.MAIL_MARK_SENT_EVERY
+        self.renew_after = settings.MAIL_BATCH_LEASE_SECONDS / 4
+        self.claimed_at = time.monotonic()
 
     def add(self, delivery):
         self.pending.append(delivery.pk)
@@ -371,10 +443,15 @@ class _SentLedger:
                 status=Delivery.Status.SENT, sent_at=now, last_error="", attempts=F("attempts") + 1
             )
             self.pending = []
-            # Renew the claim on the rest of the batch: this worker is alive and still sending.
-            Delivery.objects.filter(pk__in=self.claimed, status=Delivery.Status.PENDING).update(
-                claimed_at=now
-            )
+        if time.monotonic() - self.claimed_at >= self.renew_after:
+            self.renew()
+
+    def renew(self):
+        """Renew the claim on the rest of the batch: this worker is alive and still sending."""
+        self.claimed_at = time.monotonic()
+        Delivery.objects.filter(pk__in=self.claimed, status=Delivery.Status.PENDING).update(
+            claimed_at=timezone.now()
+        )
 
 
 def _record(delivery, status, *, error=""):
