@@ -8,7 +8,9 @@ the one message it was handing over; the sweeper re-queues rows whose batch was 
 
 import datetime
 import logging
+import queue
 import smtplib
+import threading
 import time
 from email.utils import parseaddr
 from itertools import batched
@@ -17,7 +19,8 @@ import markdown
 import nh3
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -207,76 +210,228 @@ def newsletter_dispatch(*, newsletter_pk, deliveries=None):
     return batches
 
 
+def _claim_sql():
+    quote = connection.ops.quote_name
+    fields = {name: quote(Delivery._meta.get_field(name).column) for name in _CLAIM_FIELDS}
+    table = quote(Delivery._meta.db_table)
+    return (
+        f"UPDATE {table} SET {fields['claimed_at']} = %s WHERE {fields['id']} IN ("  # noqa: S608 (names from the model)
+        f"SELECT {fields['id']} FROM {table} WHERE {fields['newsletter']} = %s AND {fields['id']} = ANY(%s)"
+        f" AND {fields['status']} = %s AND ({fields['claimed_at']} IS NULL OR {fields['claimed_at']} < %s)"
+        f" ORDER BY {fields['id']} FOR UPDATE SKIP LOCKED)"
+        f" RETURNING {fields['id']}, {fields['member']}, {fields['attempts']}"
+    )
+
+
+_CLAIM_FIELDS = ("id", "newsletter", "member", "status", "claimed_at", "attempts")
+
+
 def _claim(newsletter_pk, delivery_pks):
-    """Take the batch's rows that are still pending and not held by a live worker."""
+    """Take the batch's rows that are still pending and not held by a live worker.
+
+    Return them as Delivery objects (pk, member_id, attempts), in pk order. One statement: it
+    locks the delivery rows only (an ORM select_for_update ordered through the newsletter locked
+    the newsletter row too, so two workers claiming at the same instant skipped each other's
+    batches), skips rows another transaction holds, and stamps the claim.
+    """
     now = timezone.now()
-    lease = datetime.timedelta(seconds=settings.MAIL_BATCH_LEASE_SECONDS)
-    with transaction.atomic():
-        # Lock the delivery rows only (`of`, and no ordering through the newsletter): locking the
-        # newsletter row too made two workers claiming at the same instant skip each other's
-        # batches, which then waited for a retry.
-        claimable = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(newsletter_id=newsletter_pk, pk__in=delivery_pks, status=Delivery.Status.PENDING)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
-            .order_by("pk")
-            .values_list("pk", flat=True)
+    stale = now - datetime.timedelta(seconds=settings.MAIL_BATCH_LEASE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _claim_sql(), [now, newsletter_pk, list(delivery_pks), Delivery.Status.PENDING.value, stale]
         )
-        Delivery.objects.filter(pk__in=claimable).update(claimed_at=now)
-    return claimable
+        rows = sorted(cursor.fetchall())
+    return [
+        Delivery(
+            pk=pk,
+            newsletter_id=newsletter_pk,
+            member_id=member_id,
+            attempts=attempts,
+            status=Delivery.Status.PENDING,
+            claimed_at=now,
+        )
+        for pk, member_id, attempts in rows
+    ]
 
 
 def newsletter_send_batch(*, newsletter_pk, delivery_pks):
     """Send one batch over one connection; return seconds to wait before a retry, or None."""
-    claimed = _claim(newsletter_pk, delivery_pks)
-    if not claimed:
+    deliveries = _claim(newsletter_pk, delivery_pks)
+    if not deliveries:
         _finish_if_done(newsletter_pk)
         return _retry_if_left_behind(delivery_pks)
+    claimed = [delivery.pk for delivery in deliveries]
     newsletter = Newsletter.objects.select_related("chapter").get(pk=newsletter_pk)
-    deliveries = list(Delivery.objects.filter(pk__in=claimed).select_related("member").order_by("pk"))
     memberships = {
         m.member_id: m
         for m in Membership.objects.filter(
             chapter_id=newsletter.chapter_id, member_id__in=[d.member_id for d in deliveries]
-        )
+        ).select_related("member")
     }
     sender_ = _BatchSender(newsletter)
     sent = _SentLedger(claimed)
-    retry_in = None
+    jobs = []
+    for delivery in deliveries:
+        membership = memberships.get(delivery.member_id)
+        if membership is None or not membership.newsletter_subscribed:
+            # Unsubscribed since the send started: CASL says stop now.
+            _record(delivery, Delivery.Status.SKIPPED, error=_("Unsubscribed before delivery."))
+            continue
+        membership.chapter = newsletter.chapter
+        jobs.append((delivery, membership))
     connection = mail.mailers.default
+    lanes = min(_connections_per_batch(), len(jobs) // _MIN_MESSAGES_PER_LANE)
+    try:
+        if isinstance(connection, SMTPBackend) and lanes > 1:
+            unsent, error = _send_over_lanes(sender_, jobs, sent, lanes)
+        else:
+            unsent, error = _send_in_order(sender_, jobs, sent, connection)
+    finally:
+        sent.flush()
+    # The server or the connection was in trouble: give back what was not sent, for a retry.
+    retry_in = _release(unsent, error) if unsent else None
+    _finish_if_done(newsletter_pk)
+    if retry_in or len(claimed) == len(set(delivery_pks)):
+        return retry_in  # every row was this worker's: none can have been left behind
+    return _retry_if_left_behind(delivery_pks)
+
+
+# Each batch sends over a few SMTP connections at once: a message waits for four replies
+# (MAIL, RCPT, DATA, end of data), and a single connection leaves the server idle while the worker
+# prepares the next message or waits to be scheduled. Postfix and hosted relays accept far more
+# concurrent connections than this; MAIL_BATCH_CONNECTIONS = 1 sends one message after another.
+_DEFAULT_CONNECTIONS_PER_BATCH = 3
+_MIN_MESSAGES_PER_LANE = 10
+
+
+def _connections_per_batch():
+    return max(1, int(getattr(settings, "MAIL_BATCH_CONNECTIONS", _DEFAULT_CONNECTIONS_PER_BATCH)))
+
+
+def _send_in_order(sender_, jobs, sent, connection):
+    """Send jobs [(delivery, membership)] one after another over `connection`.
+
+    Return (deliveries not sent, error) after a passing failure; ([], "") when all were handled.
+    """
     try:
         connection.open()
-        for position, delivery in enumerate(deliveries):
-            membership = memberships.get(delivery.member_id)
-            if membership is None or not membership.newsletter_subscribed:
-                # Unsubscribed since the send started: CASL says stop now.
-                _record(delivery, Delivery.Status.SKIPPED, error=_("Unsubscribed before delivery."))
-                continue
-            membership.member = delivery.member
-            membership.chapter = newsletter.chapter
+    except OSError as exc:  # the connection could not even be opened
+        return [delivery for delivery, _membership in jobs], describe(exc)
+    try:
+        for position, (delivery, membership) in enumerate(jobs):
             try:
                 sender_.send(connection, membership)
             except Exception as exc:  # recorded per recipient below
                 if not is_transient(exc):
                     _record(delivery, Delivery.Status.FAILED, error=describe(exc))
                     continue
-                # The server or the connection is in trouble: give back the rest of the batch.
-                sent.flush()
-                retry_in = _release(deliveries[position:], describe(exc))
-                break
+                return [d for d, _membership in jobs[position:]], describe(exc)
             sent.add(delivery)
-    except OSError as exc:  # the connection could not even be opened
-        retry_in = _release(deliveries, describe(exc))
+        return [], ""
     finally:
-        sent.flush()
+        _close_quietly(connection)
+
+
+_LANE_DONE = object()
+
+
+def _send_over_lanes(sender_, jobs, sent, lanes):
+    """Send jobs over `lanes` SMTP connections at once; return as `_send_in_order` does.
+
+    This thread prepares each message and records every outcome (the database is used from this
+    thread only); each lane thread opens its own connection and only hands messages over. A lane
+    takes each message from one shared queue, so a message goes out at most once; after a passing
+    failure every lane stops after its current message and what is left is given back.
+    """
+    work = queue.SimpleQueue()
+    outcomes = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def lane():
+        connection = mail.mailers.default
         try:
-            connection.close()
-        except Exception:  # closing a broken connection: nothing left to save
-            logger.debug("Closing the SMTP connection failed.", exc_info=True)
-    _finish_if_done(newsletter_pk)
-    if retry_in or len(claimed) == len(set(delivery_pks)):
-        return retry_in  # every row was this worker's: none can have been left behind
-    return _retry_if_left_behind(delivery_pks)
+            try:
+                connection.open()
+            except Exception as exc:
+                stop.set()
+                outcomes.put((None, exc))
+                return
+            while not stop.is_set():
+                item = work.get()
+                if item is None:
+                    break
+                position, payload = item
+                try:
+                    sender_.deliver(connection, payload)
+                except Exception as exc:
+                    if is_transient(exc):
+                        stop.set()
+                    outcomes.put((position, exc))
+                    continue
+                outcomes.put((position, None))
+            _close_quietly(connection)
+        finally:
+            outcomes.put(_LANE_DONE)
+
+    threads = [threading.Thread(target=lane, daemon=True) for _ in range(lanes)]
+    for thread in threads:
+        thread.start()
+    handled = set()
+    error = ""
+
+    def record(outcome):
+        nonlocal error
+        position, exc = outcome
+        if exc is None:
+            handled.add(position)
+            sent.add(jobs[position][0])
+        elif position is not None and not is_transient(exc):
+            handled.add(position)
+            _record(jobs[position][0], Delivery.Status.FAILED, error=describe(exc))
+        elif not error:
+            error = describe(exc)
+
+    running = lanes
+    try:
+        for position, (_delivery, membership) in enumerate(jobs):
+            if stop.is_set():
+                break
+            try:
+                payload = sender_.prepare(membership, stamped=True)
+            except Exception as exc:  # this one message cannot be built: fail it, send the rest
+                handled.add(position)
+                _record(jobs[position][0], Delivery.Status.FAILED, error=describe(exc))
+                continue
+            work.put((position, payload))
+            while True:  # record what the lanes finished meanwhile, without waiting
+                try:
+                    outcome = outcomes.get_nowait()
+                except queue.Empty:
+                    break
+                if outcome is _LANE_DONE:
+                    running -= 1
+                else:
+                    record(outcome)
+    finally:
+        for _thread in threads:
+            work.put(None)
+        while running:
+            outcome = outcomes.get()
+            if outcome is _LANE_DONE:
+                running -= 1
+            else:
+                record(outcome)
+        for thread in threads:
+            thread.join()
+    unsent = [delivery for position, (delivery, _m) in enumerate(jobs) if position not in handled]
+    return unsent, error or (_("Not sent.") if unsent else "")
+
+
+def _close_quietly(connection):
+    try:
+        connection.close()
+    except Exception:  # closing a broken connection: nothing left to save
+        logger.debug("Closing the SMTP connection failed.", exc_info=True)
 
 
 def _retry_if_left_behind(delivery_pks):
@@ -383,12 +538,13 @@ class _BatchSender:
             )
         return self.templates[language]
 
-    def send(self, connection, membership):
+    def prepare(self, membership, *, stamped):
+        """Return what `deliver` sends to the member: wire bytes when `stamped` and possible,
+        else a Django email."""
         member = membership.member
         language = member.preferred_language
         msgid = message_id("itprosig.newsletter", self.newsletter.pk, member.pk)
-        smtp = getattr(connection, "connection", None)
-        if isinstance(smtp, smtplib.SMTP):
+        if stamped:
             wire = self._template(language).stamp(
                 to=member.email,
                 message_id=msgid,
@@ -396,11 +552,10 @@ class _BatchSender:
                 consent=self.consent(membership, language),
             )
             if wire is not None:
-                smtp.sendmail(self.envelope_from, [member.email], wire)
-                return
+                return (member.email, wire)
         rendered, headers = render_newsletter(self.newsletter, membership, body_html=self.body_html)
         headers["Message-ID"] = msgid
-        email = build_message(
+        return build_message(
             subject=rendered.subject,
             text=rendered.text,
             html=rendered.html,
@@ -409,7 +564,18 @@ class _BatchSender:
             headers=headers,
             reply_to=self.newsletter.chapter.contact_email,
         )
-        connection.send_messages([email])
+
+    def deliver(self, connection, payload):
+        """Hand one prepared message to an open connection; raise what the server answered."""
+        if isinstance(payload, tuple):
+            to, wire = payload
+            connection.connection.sendmail(self.envelope_from, [to], wire)
+        else:
+            connection.send_messages([payload])
+
+    def send(self, connection, membership):
+        stamped = isinstance(getattr(connection, "connection", None), smtplib.SMTP)
+        self.deliver(connection, self.prepare(membership, stamped=stamped))
 
 
 class _SentLedger:
