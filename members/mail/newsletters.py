@@ -1,9 +1,11 @@
 """Newsletters: write, test, schedule, send in batches, resume after a crash.
 
 A send writes one Delivery row per consenting subscriber, then fans out in batches of
-MAIL_BATCH_SIZE, each batch over one SMTP connection. A worker claims a batch's rows before it sends
-them and marks each row sent right after the server accepts it, so a killed worker re-sends at most
-the one message it was handing over; the sweeper re-queues rows whose batch was lost.
+MAIL_BATCH_SIZE, each batch over a few SMTP connections at once (MAIL_BATCH_CONNECTIONS, 3). A
+worker claims a batch's rows before it sends them and marks rows sent, every MAIL_MARK_SENT_EVERY
+messages, only once the server has accepted them, so a killed worker re-sends at most the messages
+accepted since its last mark (with the same Message-ID); the sweeper re-queues rows whose batch was
+lost.
 """
 
 import datetime
@@ -255,7 +257,7 @@ def _claim(newsletter_pk, delivery_pks):
 
 
 def newsletter_send_batch(*, newsletter_pk, delivery_pks):
-    """Send one batch over one connection; return seconds to wait before a retry, or None."""
+    """Send one batch (over a few connections); return seconds to wait before a retry, or None."""
     deliveries = _claim(newsletter_pk, delivery_pks)
     if not deliveries:
         _finish_if_done(newsletter_pk)
@@ -280,7 +282,7 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
         membership.chapter = newsletter.chapter
         jobs.append((delivery, membership))
     connection = mail.mailers.default
-    lanes = min(_connections_per_batch(), len(jobs) // _MIN_MESSAGES_PER_LANE)
+    lanes = min(connections_per_batch(), len(jobs) // _MIN_MESSAGES_PER_LANE)
     try:
         if isinstance(connection, SMTPBackend) and lanes > 1:
             unsent, error = _send_over_lanes(sender_, jobs, sent, lanes)
@@ -304,7 +306,8 @@ _DEFAULT_CONNECTIONS_PER_BATCH = 3
 _MIN_MESSAGES_PER_LANE = 10
 
 
-def _connections_per_batch():
+def connections_per_batch():
+    """Return how many SMTP connections a batch sends over at once."""
     return max(1, int(getattr(settings, "MAIL_BATCH_CONNECTIONS", _DEFAULT_CONNECTIONS_PER_BATCH)))
 
 
