@@ -427,7 +427,7 @@ def _send_over_lanes(sender_, jobs, sent, lanes):
         for thread in threads:
             thread.join()
     unsent = [delivery for position, (delivery, _m) in enumerate(jobs) if position not in handled]
-    return unsent, error or (_("Not sent.") if unsent else "")
+    return unsent, error or (_("Not sent: the batch stopped before this message.") if unsent else "")
 
 
 def _close_quietly(connection):
