@@ -302,13 +302,12 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
 # (MAIL, RCPT, DATA, end of data), and a single connection leaves the server idle while the worker
 # prepares the next message or waits to be scheduled. Postfix and hosted relays accept far more
 # concurrent connections than this; MAIL_BATCH_CONNECTIONS = 1 sends one message after another.
-_DEFAULT_CONNECTIONS_PER_BATCH = 3
 _MIN_MESSAGES_PER_LANE = 10
 
 
 def connections_per_batch():
     """Return how many SMTP connections a batch sends over at once."""
-    return max(1, int(getattr(settings, "MAIL_BATCH_CONNECTIONS", _DEFAULT_CONNECTIONS_PER_BATCH)))
+    return max(1, settings.MAIL_BATCH_CONNECTIONS)
 
 
 def _send_in_order(sender_, jobs, sent, connection):
