@@ -1,36 +1,52 @@
 """Whole-page caching, invalidated when any data a page shows changes.
 
-Every cached page is stored with the version number it was rendered under; a change to a chapter,
-meeting, RSVP, member or anything else a page shows raises the version, so the next request renders
-afresh. A hit costs one cache round trip: the version and the page are read together.
+Every cached page is stored with the version number read before it was rendered; a change to a
+chapter, meeting, RSVP, member or anything else a page shows raises the version when it commits, so
+the next request renders afresh. A hit costs one cache round trip: the version and the page are read
+together.
 
-Public pages are cached once for all anonymous visitors: they never carry a CSRF token or a
-per-request nonce (no forms for anonymous visitors, no inline scripts). Views opt in with
-`cache_anonymous_page`; `AnonymousPageCacheMiddleware`, near the top of the middleware stack, serves
-the stored answer, headers included, before sessions, language, CSRF or authentication are looked at,
-and stores what such a view answered once every middleware below it has added its headers. A
-member's own pages are
-cached for that member's session alone (their log-out form carries the session's CSRF token), and
-only for a short while, since what is "upcoming" changes with the clock, not only with the data.
+Views opt in with a decorator; `PageCacheMiddleware`, near the top of the middleware stack, answers
+from the cache before language, CSRF, authentication or the view run, and stores what an opted-in
+view answered once every middleware below it has added its headers (security policy, language).
+It only looks up addresses this process has already seen such a page at, so every other request
+costs no cache round trip.
+
+- `cache_anonymous_page`: one copy for every anonymous visitor. These pages never carry a CSRF
+  token or a per-request nonce (no forms for anonymous visitors, no inline scripts).
+- `cache_member_page`: a logged-in member's own page, kept for their session and CSRF cookie alone
+  (the navbar's log-out form carries the session's CSRF token) and only for
+  MEMBER_PAGE_CACHE_SECONDS, since what is "upcoming" changes with the clock, not only with the data.
+  A hit reads the session, not the member: a change to the member (password, deactivation) raises
+  the version like any other change, and logging out ends the session.
+
+Pages with a flash message waiting are always rendered afresh (the message is shown once).
 """
 
 import hashlib
 from functools import wraps
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.translation import get_language, get_language_from_path
+from django.utils.translation import get_language_from_path
 
 from . import release
 
 VERSION_KEY = "itprosig:pages:version"
-# django.contrib.messages keeps flash messages in this cookie (CookieStorage.cookie_name).
+# django.contrib.messages keeps flash messages in this cookie (CookieStorage.cookie_name) or, when
+# they do not fit, in the session under this key (SessionStorage.session_key).
 MESSAGES_COOKIE = "messages"
-HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Content-Language")
-# What cache_anonymous_page marks on a response the middleware may store for every visitor.
-ANONYMOUS_MARK = "itprosig_anonymous_cacheable"
+MESSAGES_SESSION_KEY = "_messages"
+# What the decorators mark on a response the middleware may store.
+CACHE_FOR = "itprosig_page_cache_for"
+ANONYMOUS, MEMBER = "anonymous", "member"
+# Keys of the pages this process has answered, so that only they are looked up. Bounded: when
+# full it starts again, and each address is learnt again by one render.
+KNOWN_PAGES_LIMIT = 20_000
+_known_pages = set()
 
 
 def pages_version():
@@ -57,34 +73,21 @@ def invalidate_pages():
     transaction.on_commit(_bump)
 
 
-def _anonymous_request(request):
-    """True when nothing in the request can make its page differ from any other visitor's."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    # A visitor with a session may have flash messages or be logged in: render for them alone.
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and MESSAGES_COOKIE not in request.COOKIES
-
-
-def _anonymous_key(request):
-    # Public pages take their language from the address alone (/fr/... or the default).
+def _address_key(request):
+    """Return the part of a page's key that names its address, language and code release."""
+    # Pages take their language from the address alone (/fr/... or the default language).
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"itprosig:page:{language}:{release.fingerprint()}:{path}"
+    return f"{language}:{release.fingerprint()}:{path}"
 
 
-def _member_cache_key(request):
-    """Return the key of this member's copy of the page, or None when it must be rendered afresh."""
-    if request.method not in ("GET", "HEAD") or not request.user.is_authenticated:
-        return None
-    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    session_key = request.session.session_key
-    # Pending flash messages are shown once, by a fresh render.
-    if not csrf_cookie or not session_key or MESSAGES_COOKIE in request.COOKIES:
-        return None
-    if "_messages" in request.session:
-        return None
-    private = hashlib.sha256(f"{session_key}|{csrf_cookie}|{request.get_full_path()}".encode()).hexdigest()
-    return f"itprosig:member-page:{get_language()}:{release.fingerprint()}:{request.user.pk}:{private}"
+def _member_key(address, session_key, user_id, csrf_cookie):
+    private = hashlib.sha256(f"{session_key}|{csrf_cookie}|{user_id}".encode()).hexdigest()
+    return f"itprosig:member-page:{address}:{user_id}:{private}"
+
+
+def _session_store(session_key):
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
 
 
 def _lookup(key):
@@ -101,72 +104,119 @@ def _lookup(key):
     return version, None
 
 
-def _storable(response):
-    return response.status_code == 200 and not response.streaming and not response.cookies
-
-
-def _store(key, version, response, headers, timeout):
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    cache.set(key, (version, response.content, headers), timeout=timeout)
-
-
-class AnonymousPageCacheMiddleware:
-    """Answer anonymous visitors from the page cache before the rest of the stack runs."""
+class PageCacheMiddleware:
+    """Answer opted-in pages from the cache before the rest of the stack runs; store new ones."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _anonymous_request(request):
+        if request.method not in ("GET", "HEAD") or MESSAGES_COOKIE in request.COOKIES:
             return self.get_response(request)
-        key = _anonymous_key(request)
-        version, stored = _lookup(key)
-        if stored is not None:
-            return stored
+        address = _address_key(request)
+        key = self._key_before(request, address)
+        if key is not None:
+            version, stored = _lookup(key)
+            if stored is not None:
+                return stored
+            request.page_cache_version = version
         response = self.get_response(request)
-        # Only pages whose language came from their address are shared under that address.
-        language = key.split(":")[2]
-        if (
-            getattr(response, ANONYMOUS_MARK, False)
-            and _storable(response)
-            and response.get("Content-Language") == language
-        ):
-            headers = dict(response.items())
-            # A nonce must be new for every answer; a page that used one is not shared.
-            if "nonce-" not in headers.get("Content-Security-Policy", ""):
-                _store(key, version, response, headers, settings.PAGE_CACHE_SECONDS)
+        self._store_after(request, response, address)
         return response
+
+    def _key_before(self, request, address):
+        """Return the key to look up, read from the request alone, or None to skip the cache."""
+        if address not in _known_pages:
+            return None
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if session_key is None:
+            return f"itprosig:page:{address}"
+        csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if not csrf_cookie:
+            return None
+        session = _session_store(session_key)
+        user_id = session.get(SESSION_KEY)
+        if user_id is None or MESSAGES_SESSION_KEY in session:
+            return None
+        return _member_key(address, session_key, user_id, csrf_cookie)
+
+    def _store_after(self, request, response, address):
+        cache_for = getattr(response, CACHE_FOR, None)
+        version = getattr(request, "page_cache_version", None)
+        if cache_for is None or version is None or response.status_code != 200 or response.streaming:
+            return
+        language = address.split(":")[0]
+        headers = dict(response.items())
+        # Only pages whose language came from their address are kept under that address, and a
+        # nonce must be new for every answer: a page that used one is not kept.
+        if headers.get("Content-Language") != language or "nonce-" in headers.get(
+            "Content-Security-Policy", ""
+        ):
+            return
+        if cache_for == ANONYMOUS:
+            if response.cookies:
+                return
+            key, timeout = f"itprosig:page:{address}", settings.PAGE_CACHE_SECONDS
+        else:
+            key, timeout = (
+                self._member_store_key(request, response, address),
+                settings.MEMBER_PAGE_CACHE_SECONDS,
+            )
+            if key is None:
+                return
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        cache.set(key, (version, response.content, headers), timeout=timeout)
+        if len(_known_pages) >= KNOWN_PAGES_LIMIT:
+            _known_pages.clear()
+        _known_pages.add(address)
+
+    def _member_store_key(self, request, response, address):
+        session_key = request.session.session_key
+        csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        # A cookie the answer sets must only renew what the request sent (the CSRF cookie's expiry):
+        # a new session or CSRF secret means the page belongs to what comes next, not to this key.
+        for name, morsel in response.cookies.items():
+            if request.COOKIES.get(name) != morsel.value:
+                return None
+        if not session_key or not csrf_cookie or request.session.get(SESSION_KEY) is None:
+            return None
+        return _member_key(address, session_key, request.session[SESSION_KEY], csrf_cookie)
+
+
+def _read_version_first(request):
+    # Read before the view reads its rows: a write committed meanwhile raises it past this one.
+    if getattr(request, "page_cache_version", None) is None:
+        request.page_cache_version = pages_version()
 
 
 def cache_anonymous_page(view):
-    """Let AnonymousPageCacheMiddleware keep this view's 200 answers for every anonymous visitor."""
+    """Let PageCacheMiddleware keep this view's 200 answers for every anonymous visitor."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        anonymous = not request.user.is_authenticated and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        if anonymous:
+            _read_version_first(request)
         response = view(request, *args, **kwargs)
-        if not request.user.is_authenticated:
-            setattr(response, ANONYMOUS_MARK, True)
+        if anonymous:
+            setattr(response, CACHE_FOR, ANONYMOUS)
         return response
 
     return wrapped
 
 
 def cache_member_page(view):
-    """Serve a logged-in member's page from their own cached copy while nothing it shows changed."""
+    """Let PageCacheMiddleware keep this view's 200 answers for the member's own session."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        key = _member_cache_key(request)
-        if key is None:
-            return view(request, *args, **kwargs)
-        version, stored = _lookup(key)
-        if stored is not None:
-            return stored
+        member = request.user.is_authenticated and MESSAGES_SESSION_KEY not in request.session
+        if member:
+            _read_version_first(request)
         response = view(request, *args, **kwargs)
-        if _storable(response):
-            headers = {name: response[name] for name in HEADERS_KEPT if response.has_header(name)}
-            _store(key, version, response, headers, settings.MEMBER_PAGE_CACHE_SECONDS)
+        if member:
+            setattr(response, CACHE_FOR, MEMBER)
         return response
 
     return wrapped

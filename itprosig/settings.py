@@ -49,8 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Below static files, above everything a cached public page does not need.
-    "itprosig.page_cache.AnonymousPageCacheMiddleware",
+    # Below static files, above everything a cached page does not need (see itprosig.page_cache).
+    "itprosig.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -64,8 +64,8 @@ def test_members_page_is_cached_for_that_member_alone(client, member_client, dja
     RSVPFactory(meeting=meeting, member=member_client.member)
     _me(member_client)  # sets the CSRF cookie its log-out form needs
     first = _me(member_client)
-    # Served again with only the member looked up (the session comes from the cache).
-    with django_assert_num_queries(1):
+    # Served again from the session alone (kept in the cache): no query at all.
+    with django_assert_num_queries(0):
         assert _me(member_client) == first
     other = Client()
     other.force_login(MemberFactory(display_name="Someone Else"))
@@ -142,3 +142,40 @@ def test_new_code_does_not_read_pages_cached_by_the_previous_release(settings, t
         assert release.fingerprint() != before
     finally:
         release.fingerprint.cache_clear()
+
+
+def test_pages_that_are_never_cached_cost_no_cache_lookup(client, monkeypatch):
+    from django.core.cache import cache
+
+    lookups = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys, **kw: lookups.append(keys) or real_get_many(keys, **kw)
+    )
+    for _ in range(3):
+        assert client.get(reverse("account_login")).status_code == 200
+    assert lookups == []
+    chapter_page = ChapterFactory().get_absolute_url()
+    for _ in range(3):
+        client.get(chapter_page)
+    # The first answer teaches the process the address; later visits are looked up.
+    assert len(lookups) == 2
+
+
+def test_a_cached_members_page_is_not_served_after_log_out_or_deactivation(
+    member_client, django_capture_on_commit_callbacks
+):
+    _me(member_client)
+    _me(member_client)
+    session_cookie = member_client.cookies["sessionid"].value
+    member_client.logout()
+    # Even with the old session cookie sent again, the page is gone with the session.
+    member_client.cookies["sessionid"] = session_cookie
+    assert member_client.get(reverse("members:me")).status_code == 302
+    member_client.force_login(member_client.member)
+    _me(member_client)
+    _me(member_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.member.is_active = False
+        member_client.member.save()
+    assert member_client.get(reverse("members:me")).status_code == 302
