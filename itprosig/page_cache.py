@@ -190,33 +190,32 @@ def _read_version_first(request):
         request.page_cache_version = pages_version()
 
 
-def cache_anonymous_page(view):
-    """Let PageCacheMiddleware keep this view's 200 answers for every anonymous visitor."""
+def _opt_in(cache_for, applies):
+    """Return a view decorator marking answers to requests for which `applies(request)` holds."""
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        anonymous = not request.user.is_authenticated and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        if anonymous:
-            _read_version_first(request)
-        response = view(request, *args, **kwargs)
-        if anonymous:
-            setattr(response, CACHE_FOR, ANONYMOUS)
-        return response
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            marked = applies(request)
+            if marked:
+                _read_version_first(request)
+            response = view(request, *args, **kwargs)
+            if marked:
+                setattr(response, CACHE_FOR, cache_for)
+            return response
 
-    return wrapped
+        return wrapped
+
+    return decorator
 
 
-def cache_member_page(view):
-    """Let PageCacheMiddleware keep this view's 200 answers for the member's own session."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        member = request.user.is_authenticated and MESSAGES_SESSION_KEY not in request.session
-        if member:
-            _read_version_first(request)
-        response = view(request, *args, **kwargs)
-        if member:
-            setattr(response, CACHE_FOR, MEMBER)
-        return response
-
-    return wrapped
+#: Let PageCacheMiddleware keep a view's 200 answers for every anonymous visitor.
+cache_anonymous_page = _opt_in(
+    ANONYMOUS,
+    lambda request: not request.user.is_authenticated and settings.SESSION_COOKIE_NAME not in request.COOKIES,
+)
+#: Let PageCacheMiddleware keep a view's 200 answers for the logged-in member's own session.
+cache_member_page = _opt_in(
+    MEMBER,
+    lambda request: request.user.is_authenticated and MESSAGES_SESSION_KEY not in request.session,
+)
