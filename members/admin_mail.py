@@ -176,7 +176,7 @@ class NewsletterAdmin(ChapterScopedAdmin):
 class OutboxMessageAdmin(ChapterScopedAdmin):
     """Every transactional email and its state, read-only: what a member was sent, and whether it left."""
 
-    list_display = ["created_at", "to_email", "subject", "kind", "status_badge", "attempts", "sent_at"]
+    list_display = ["created_at", "to_email", "subject_shown", "kind", "status_badge", "attempts", "sent_at"]
     list_filter = ["status", "kind", "chapter"]
     search_fields = ["to_email", "subject", "member__email", "member__display_name"]
     date_hierarchy = "created_at"
@@ -189,7 +189,7 @@ class OutboxMessageAdmin(ChapterScopedAdmin):
         "chapter",
         "to_email",
         "from_email",
-        "subject",
+        "subject_shown",
         "body_text",
         "attempts",
         "last_error",
@@ -207,6 +207,13 @@ class OutboxMessageAdmin(ChapterScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("subject"), ordering="subject")
+    def subject_shown(self, obj):
+        # RSVP emails are written by the mail worker just before they go out.
+        if not obj.body_text and obj.composer:
+            return _("(written when it is sent)")
+        return obj.subject
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, obj):

@@ -158,3 +158,17 @@ def test_organizer_sees_a_members_messages_and_their_state(organizer_client, tor
 def test_member_without_role_gets_no_newsletter_admin(client, toronto):
     client.force_login(MemberFactory())
     assert client.get(reverse("admin:members_newsletter_changelist")).status_code == 302
+
+
+def test_organizer_sees_an_rsvp_email_waiting_to_be_written_then_its_subject(organizer_client, toronto):
+    from meetings.services import rsvp_going
+    from members.mail.outbox import outbox_send
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(chapter=toronto, title="Azure Arc for servers")
+    rsvp_going(meeting=meeting, member=MemberFactory(email="ada@example.org"))
+    changelist = reverse("admin:members_outboxmessage_changelist")
+    assert "(written when it is sent)" in organizer_client.get(changelist).content.decode()
+    outbox_send(message_pk=OutboxMessage.objects.get().pk)
+    page = organizer_client.get(changelist).content.decode()
+    assert "Azure Arc for servers" in page and "(written when it is sent)" not in page
