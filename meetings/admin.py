@@ -43,7 +43,8 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(meeting_total=Count("meetings"))
+        # An aggregate drops the model's default ordering; the topic picker pages through this.
+        return super().get_queryset(request).annotate(meeting_total=Count("meetings")).order_by("name")
 
     @admin.display(description=_("meetings"), ordering="meeting_total")
     def meeting_count(self, obj):

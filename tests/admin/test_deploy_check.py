@@ -12,11 +12,12 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "itprosig.example.org",
+    "EMAIL_URL": "smtp+tls://itprosig:secret@smtp.example.org:587",
 }
 
 
 # Test-only switches that production never sets.
-_NOT_IN_PRODUCTION = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+_NOT_IN_PRODUCTION = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def _check(*, without=()):
@@ -43,3 +44,10 @@ def test_check_deploy_catches_the_embedded_default_key():
     result = _check(without=["SECRET_KEY"])
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_check_deploy_catches_email_left_in_files():
+    # Without EMAIL_URL, email is written to files under var/mail/: fine for make run, not for members.
+    result = _check(without=["EMAIL_URL"])
+    assert result.returncode != 0
+    assert "MAILERS" in result.stdout + result.stderr

@@ -27,10 +27,20 @@ def calendar_of(parsed):
     return part["Content-Type"], icalendar.Calendar.from_ical(part.get_content())
 
 
+def use_mailer(settings, backend, **options):
+    """Send the default mailer's email through `backend` for the rest of the test."""
+    settings.MAILERS = {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+def use_smtp(settings, port):
+    """Send through a plain SMTP server on 127.0.0.1:`port` (no TLS, no login)."""
+    use_mailer(settings, "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port)
+
+
 @pytest.fixture
 def sent(settings):
     """Return a function giving the messages Django sent so far, parsed."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    use_mailer(settings, "django.core.mail.backends.locmem.EmailBackend")
 
     def _sent():
         return [parse(m) for m in mail.outbox]

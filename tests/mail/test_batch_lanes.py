@@ -8,6 +8,7 @@ from aiosmtpd.controller import Controller
 from members.mail import newsletters
 from members.models_mail import Delivery, Newsletter
 
+from .conftest import use_smtp
 from .services import free_port
 from .test_newsletters import chapter, newsletter, subscribe  # noqa: F401 (fixtures)
 
@@ -49,10 +50,7 @@ def smtp(settings):
         controller = Controller(handler, hostname="127.0.0.1", port=port)
         controller.start()
         servers.append(controller)
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        use_smtp(settings, port)
         settings.MAIL_BATCH_CONNECTIONS = 3
         settings.MAIL_BATCH_SIZE = 60
         return handler

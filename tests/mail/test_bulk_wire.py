@@ -12,7 +12,7 @@ from members.models import Membership
 from members.models_mail import Delivery, Newsletter
 from tests.factories import ChapterFactory, MemberFactory, MembershipFactory
 
-from .conftest import body, parse
+from .conftest import body, parse, use_mailer, use_smtp
 from .services import SMTPServer
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def smtp(settings):
     server = SMTPServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    use_smtp(settings, server.port)
     yield server
     server.stop()
 
@@ -49,7 +46,7 @@ def test_stamped_messages_match_what_django_builds(smtp, settings):
     newsletters.newsletter_dispatch(newsletter_pk=newsletter.pk)
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    use_mailer(settings, "django.core.mail.backends.locmem.EmailBackend")
     for member in members:
         (rcpts, stamped) = [(r, m) for r, m in smtp.inbox.messages if r == [member.email]][0]
         membership = Membership.objects.select_related("member", "chapter").get(member=member)

@@ -13,7 +13,7 @@ from members.models import Membership
 from members.models_mail import Delivery, Newsletter
 from tests.factories import ChapterFactory, MemberFactory, MembershipFactory
 
-from .conftest import body
+from .conftest import body, use_mailer
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ class RejectingBackend:
 
 
 def test_server_down_releases_the_batch_for_a_retry(chapter, newsletter, settings):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    use_mailer(settings, f"{__name__}.RefusingBackend")
     subscribe(chapter, 3)
     newsletters.newsletter_send_now(newsletter=newsletter)
     pks = list(Delivery.objects.values_list("pk", flat=True))
@@ -207,7 +207,7 @@ def test_server_down_releases_the_batch_for_a_retry(chapter, newsletter, setting
 
 
 def test_permanent_rejection_fails_one_recipient_and_the_rest_go(chapter, newsletter, settings):
-    settings.EMAIL_BACKEND = f"{__name__}.RejectingBackend"
+    use_mailer(settings, f"{__name__}.RejectingBackend")
     RejectingBackend.sent = []
     others = subscribe(chapter, 2)
     MembershipFactory(

@@ -14,7 +14,7 @@ from members.mail.rendering import RenderedEmail
 from members.models_mail import OutboxMessage
 from tests.factories import ChapterFactory, MemberFactory
 
-from .conftest import body
+from .conftest import body, use_mailer
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ class FailingBackend:
 
 @pytest.fixture
 def failing(settings):
-    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    use_mailer(settings, f"{__name__}.FailingBackend")
     return FailingBackend
 
 
