@@ -29,11 +29,10 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language_from_path
 
-from . import release
+from . import cache_versions, release
 
 VERSION_KEY = "itprosig:pages:version"
 # django.contrib.messages keeps flash messages in this cookie (CookieStorage.cookie_name) or, when
@@ -43,34 +42,20 @@ MESSAGES_SESSION_KEY = "_messages"
 # What the decorators mark on a response the middleware may store.
 CACHE_FOR = "itprosig_page_cache_for"
 ANONYMOUS, MEMBER = "anonymous", "member"
-# Keys of the pages this process has answered, so that only they are looked up. Bounded: when
-# full it starts again, and each address is learnt again by one render.
+# The pages this process has answered ({address: ANONYMOUS or MEMBER}), so that only they are
+# looked up, and only for the visitors they are kept for. Bounded: when full it starts again, and
+# each address is learnt again by one render.
 KNOWN_PAGES_LIMIT = 20_000
-_known_pages = set()
+_known_pages = {}
 
 
 def pages_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
-
-
-def _bump():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+    return cache_versions.current(VERSION_KEY)
 
 
 def invalidate_pages():
-    """Drop every cached page once the surrounding transaction commits (at once outside one).
-
-    Not before: until the commit, every other request still reads the old rows, and a page it
-    renders meanwhile is stored under the old version, which the bump then retires.
-    """
-    transaction.on_commit(_bump)
+    """Drop every cached page once the surrounding transaction commits (at once outside one)."""
+    cache_versions.raise_on_commit(VERSION_KEY)
 
 
 def _address_key(request):
@@ -93,7 +78,7 @@ def _session_store(session_key):
 def _lookup(key):
     """Return (version the page must have, stored response or None), in one cache round trip."""
     found = cache.get_many([VERSION_KEY, key])
-    version = found[VERSION_KEY] if VERSION_KEY in found else pages_version()
+    version = cache_versions.current(VERSION_KEY, found)
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         _version, content, headers = stored
@@ -126,11 +111,13 @@ class PageCacheMiddleware:
 
     def _key_before(self, request, address):
         """Return the key to look up, read from the request alone, or None to skip the cache."""
-        if address not in _known_pages:
-            return None
+        kept_for = _known_pages.get(address)
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if session_key is None:
-            return f"itprosig:page:{address}"
+            return f"itprosig:page:{address}" if kept_for == ANONYMOUS else None
+        # A member reading a public page, or a visitor with a session but no login: nothing kept.
+        if kept_for != MEMBER:
+            return None
         csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
         if not csrf_cookie:
             return None
@@ -169,7 +156,7 @@ class PageCacheMiddleware:
         cache.set(key, (version, response.content, headers), timeout=timeout)
         if len(_known_pages) >= KNOWN_PAGES_LIMIT:
             _known_pages.clear()
-        _known_pages.add(address)
+        _known_pages[address] = cache_for
 
     def _member_store_key(self, request, response, address):
         session_key = request.session.session_key

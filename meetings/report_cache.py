@@ -31,17 +31,15 @@ for which dates), and a liaison's read is still logged every time.
 """
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from itprosig import release
+from itprosig import cache_versions, release
 
 ALL_KEY = "itprosig:reports:version"
 #: How long an entry may live when nothing invalidates it (bulk writes bypass the signals).
@@ -56,46 +54,18 @@ def _chapter_key(chapter_id):
     return f"itprosig:reports:chapter:{chapter_id}:version"
 
 
-def _fresh_version():
-    # Not 1: a version key evicted and created again must not match entries stored before.
-    return time.time_ns()
-
-
-def _bump(key):
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, _fresh_version(), timeout=None)
-
-
-def _bump_on_commit(key):
-    """Raise a version once the surrounding transaction commits (at once outside one).
-
-    Not before: until the commit, every other request still reads the old rows, and a report it
-    renders meanwhile is stored under the old version, which the raise then retires.
-    """
-    transaction.on_commit(lambda: _bump(key))
-
-
 def invalidate_chapter(chapter_id):
     if chapter_id is not None:
-        _bump_on_commit(_chapter_key(chapter_id))
+        cache_versions.raise_on_commit(_chapter_key(chapter_id))
 
 
 def invalidate_all():
-    _bump_on_commit(ALL_KEY)
+    cache_versions.raise_on_commit(ALL_KEY)
 
 
 def _versions(found, chapter_id):
     """Return (all, chapter) versions from a get_many answer, creating missing ones."""
-    result = []
-    for key in (ALL_KEY, _chapter_key(chapter_id)):
-        version = found.get(key)
-        if version is None:
-            cache.add(key, _fresh_version(), timeout=None)
-            version = cache.get(key)
-        result.append(version)
-    return tuple(result)
+    return tuple(cache_versions.current(key, found) for key in (ALL_KEY, _chapter_key(chapter_id)))
 
 
 def variant_key(scope, period, today):
