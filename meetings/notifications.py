@@ -42,7 +42,7 @@ def notify_rsvp_cancelled(rsvp):
 
 def notify_meeting_changed(meeting, changed_fields):
     """Tell everyone going or waitlisted that time, venue or online link changed."""
-    meeting = _load(meeting)
+    meeting = _with_chapter(meeting.pk)
     changed = sorted(set(changed_fields))
     for rsvp in _affected_rsvps(meeting):
         going = rsvp.status == RSVP.Status.GOING
@@ -60,7 +60,7 @@ def notify_meeting_changed(meeting, changed_fields):
 
 def notify_meeting_cancelled(meeting):
     """Tell everyone going or waitlisted that the meeting is cancelled."""
-    meeting = _load(meeting)
+    meeting = _with_chapter(meeting.pk)
     for rsvp in _affected_rsvps(meeting):
         _send_to_rsvp(
             rsvp,
@@ -93,12 +93,17 @@ def waitlist_position(rsvp):
     return waiting.filter(ahead).count() + 1
 
 
-def _load(meeting):
-    """Return the meeting with what every email about it shows, loaded once for all recipients."""
+def _with_chapter(meeting_pk):
+    """Return the meeting as saved, with its chapter (the sender): all that queueing needs."""
+    return Meeting.objects.select_related("chapter").get(pk=meeting_pk)
+
+
+def _load(meeting_pk):
+    """Return the meeting with what every email about it shows, for rendering one."""
     return (
         Meeting.objects.select_related("chapter", "venue")
         .prefetch_related("agenda_items", "topics")
-        .get(pk=meeting.pk)
+        .get(pk=meeting_pk)
     )
 
 
@@ -142,7 +147,7 @@ def _send_to_rsvp(
 def compose_rsvp_email(spec):
     """Render-time half of the notifications above: build the context from the RSVP as it is now."""
     rsvp = RSVP.objects.select_related("member").get(pk=spec["rsvp"])
-    meeting = _load(rsvp.meeting)
+    meeting = rsvp.meeting = _load(rsvp.meeting_id)
     member = rsvp.member
     # Links in the member's language: /fr/... for French readers.
     with translation.override(member.preferred_language):

@@ -84,7 +84,6 @@ def outbox_queue(
     if compose is not None:
         name, spec = compose
         composer = {"name": name, "language": language, "time_zone": time_zone, "spec": spec}
-        rendered = None
     elif rendered is None:
         rendered = render_email(
             template,
