@@ -9,7 +9,6 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-
 _LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
 
 
@@ -28,7 +27,7 @@ def no_control_characters(value):
 
 
 def single_line(value):
-    """Return `value` on one line, control characters replaced by spaces (for text saved before validation)."""
+    """Return `value` on one line: control characters become spaces (for text saved before validation)."""
     if not has_control_characters(value):
         return value
     cleaned = "".join(" " if unicodedata.category(char) in _LINE_BREAKING else char for char in value)
