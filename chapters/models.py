@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from itprosig.validators import no_control_characters
+
 
 @cache
 def time_zone_choices():
@@ -24,7 +26,7 @@ class Chapter(models.Model):
         ACTIVE = "active", _("Active")
         FORMING = "forming", _("Forming")
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[no_control_characters])
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     city = models.CharField(_("city"), max_length=80)
     region = models.CharField(_("province or state"), max_length=80, blank=True)
@@ -69,7 +71,7 @@ class Venue(models.Model):
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, related_name="venues", verbose_name=_("chapter")
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[no_control_characters])
     address = models.TextField(_("address"))
     city = models.CharField(_("city"), max_length=80)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
@@ -89,7 +91,7 @@ class Venue(models.Model):
 
 
 class Sponsor(models.Model):
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[no_control_characters])
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chapters.models import Chapter, Venue
+from itprosig.validators import no_control_characters
 
 
 class Topic(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True, validators=[no_control_characters])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -39,7 +40,7 @@ class Meeting(models.Model):
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("chapter")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     venue = models.ForeignKey(
@@ -126,9 +127,11 @@ class AgendaItem(models.Model):
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.TALK)
-    speaker = models.CharField(_("speaker or facilitator"), max_length=120, blank=True)
+    speaker = models.CharField(
+        _("speaker or facilitator"), max_length=120, blank=True, validators=[no_control_characters]
+    )
     speaker_bio = models.TextField(_("speaker bio"), blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
     description = models.TextField(_("description"), blank=True)

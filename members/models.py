@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chapters.models import Chapter, validate_time_zone
+from itprosig.validators import no_control_characters
 
 
 class MemberManager(BaseUserManager):
@@ -33,7 +34,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     """A person with an account: the login is the email address."""
 
     email = models.EmailField(_("email address"), unique=True)
-    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True, validators=[no_control_characters]
+    )
     bio = models.TextField(_("bio"), blank=True, max_length=2000)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"

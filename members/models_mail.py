@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chapters.models import Chapter
+from itprosig.validators import no_control_characters
 
 
 class OutboxMessage(models.Model):
@@ -103,7 +104,7 @@ class Newsletter(models.Model):
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, related_name="newsletters", verbose_name=_("chapter")
     )
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200, validators=[no_control_characters])
     body = models.TextField(_("body"), help_text=_("Markdown."))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
