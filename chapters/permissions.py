@@ -68,20 +68,27 @@ def sponsorships_for_liaison(user, *, on=None):
     return qs
 
 
-def liaison_period(user, chapter_id):
-    """Return (first, last) dates this liaison may see for a chapter, or None.
+def liaison_periods(user, chapter_id):
+    """Return the (first, last) date spans this liaison may see for a chapter, oldest first.
 
-    Overlapping or successive sponsorships are joined; an open-ended one runs to today.
+    Overlapping or back-to-back sponsorships are joined into one span; a gap between two
+    sponsorships stays a gap, so its months are as closed as those before or after. An open-ended
+    sponsorship runs to today. An empty list: none.
     """
-    spans = list(
-        sponsorships_for_liaison(user).filter(chapter_id=chapter_id).values_list("starts_on", "ends_on")
-    )
-    if not spans:
-        return None
     today = timezone.localdate()
-    first = min(start for start, _ in spans)
-    last = max(end or today for _, end in spans)
-    return first, max(last, first)
+    spans = sorted(
+        (start, max(end or today, start))
+        for start, end in sponsorships_for_liaison(user)
+        .filter(chapter_id=chapter_id)
+        .values_list("starts_on", "ends_on")
+    )
+    joined = []
+    for start, end in spans:
+        if joined and start <= joined[-1][1] + datetime.timedelta(days=1):
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def is_liaison(user):

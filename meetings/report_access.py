@@ -15,7 +15,7 @@ from chapters.permissions import (
     can_organize,
     is_liaison,
     is_organizer,
-    liaison_period,
+    liaison_periods,
     organized_chapter_ids,
     sponsorships_for_liaison,
 )
@@ -33,15 +33,37 @@ class ReportScope:
 
     chapter: Chapter
     role: str
-    #: The dates the reader may see; None for no limit.
-    allowed: Period | None
+    #: The sponsored spans the reader may see, oldest first; None for no limit. A report period
+    #: must lie within one of them: the months between two sponsorships are not the sponsor's.
+    spans: tuple[Period, ...] | None = None
 
     @property
     def consenting_only(self):
         return self.role == LIAISON
 
+    @property
+    def allowed(self):
+        """Return the whole stretch from the first sponsored day to the last (gaps included), or None."""
+        if self.spans is None:
+            return None
+        return Period(self.spans[0].first, self.spans[-1].last)
+
     def permits(self, period):
-        return self.allowed is None or period.within(self.allowed)
+        return self.spans is None or any(period.within(span) for span in self.spans)
+
+    def clamp(self, period):
+        """Return the part of `period` the reader may see, or None.
+
+        A period reaching into several sponsorships is cut to the latest of them: a report covers
+        one continuous period, and the most recent sponsorship is the one a sponsor asks about.
+        """
+        if self.spans is None:
+            return period
+        for span in reversed(self.spans):
+            clamped = period.clamp(span)
+            if clamped is not None:
+                return clamped
+        return None
 
 
 def chapter_scope(user, chapter):
@@ -49,11 +71,11 @@ def chapter_scope(user, chapter):
     if not user.is_authenticated or not user.is_active:
         return None
     if can_organize(user, chapter.pk):
-        return ReportScope(chapter=chapter, role=ORGANIZER, allowed=None)
-    span = liaison_period(user, chapter.pk)
-    if span is None:
+        return ReportScope(chapter=chapter, role=ORGANIZER)
+    spans = liaison_periods(user, chapter.pk)
+    if not spans:
         return None
-    return ReportScope(chapter=chapter, role=LIAISON, allowed=Period(*span))
+    return ReportScope(chapter=chapter, role=LIAISON, spans=tuple(Period(*span) for span in spans))
 
 
 def readable_scopes(user):
@@ -61,13 +83,11 @@ def readable_scopes(user):
     if not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
-        return [
-            ReportScope(chapter=c, role=ORGANIZER, allowed=None) for c in Chapter.objects.order_by("name")
-        ]
+        return [ReportScope(chapter=c, role=ORGANIZER) for c in Chapter.objects.order_by("name")]
     scopes = {}
     organized = organized_chapter_ids(user)
     for chapter in Chapter.objects.filter(pk__in=organized):
-        scopes[chapter.pk] = ReportScope(chapter=chapter, role=ORGANIZER, allowed=None)
+        scopes[chapter.pk] = ReportScope(chapter=chapter, role=ORGANIZER)
     for sponsorship in sponsorships_for_liaison(user):
         chapter = sponsorship.chapter
         if chapter.pk not in scopes:
@@ -83,17 +103,19 @@ def can_read_reports(user):
 
 
 def default_period(scope, *, today=None):
-    """Return the last twelve months, inside what the reader may see."""
+    """Return the last twelve months, inside what the reader may see.
+
+    A liaison gets the part of those months in their latest sponsorship, or the last year of
+    their latest sponsorship when it ended before them.
+    """
     today = today or timezone.localdate(timezone=scope.chapter.tzinfo)
     year_ago = years_before(today, 1) + datetime.timedelta(days=1)
     wanted = Period(year_ago, today)
-    if scope.allowed is None:
-        return wanted
-    clamped = wanted.clamp(scope.allowed)
+    clamped = scope.clamp(wanted)
     if clamped is not None:
         return clamped
-    last = scope.allowed.last
-    return Period(max(scope.allowed.first, years_before(last, 1) + datetime.timedelta(days=1)), last)
+    latest = scope.spans[-1]
+    return Period(max(latest.first, years_before(latest.last, 1) + datetime.timedelta(days=1)), latest.last)
 
 
 def years_before(day, years):

@@ -70,7 +70,8 @@ def _versions(found, chapter_id):
 
 def variant_key(scope, period, today):
     """Return the cache key of one variant of a chapter report (see the module's docstring)."""
-    allowed = (scope.allowed.first, scope.allowed.last) if scope.allowed else None
+    # Every sponsored span, not only the first and last day: two liaisons may differ in their gaps.
+    allowed = tuple((span.first, span.last) for span in scope.spans) if scope.spans else None
     parts = (
         # A deploy that changes how reports are drawn starts from fresh entries.
         release.fingerprint(),

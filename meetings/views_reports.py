@@ -83,11 +83,18 @@ def _period_query(period):
 
 
 def _outside_sponsorship(request, scope):
-    return _forbidden(
-        request,
-        _("Your sponsorship of %(chapter)s covers %(period)s only. Choose dates inside that period.")
-        % {"chapter": scope.chapter.name, "period": _period_text(scope.allowed)},
-    )
+    if len(scope.spans) == 1:
+        message = _(
+            "Your sponsorship of %(chapter)s covers %(period)s only. Choose dates inside that period."
+        )
+    else:
+        # Months between two sponsorships are refused like any other unsponsored month.
+        message = _(
+            "Your sponsorship of %(chapter)s covers %(period)s only. Choose dates inside one of "
+            "these periods."
+        )
+    periods = "; ".join(_period_text(span) for span in scope.spans)
+    return _forbidden(request, message % {"chapter": scope.chapter.name, "period": periods})
 
 
 def _presets(scope, today):
@@ -97,8 +104,11 @@ def _presets(scope, today):
         (_("This year"), Period(today.replace(month=1, day=1), today)),
         (_("Last year"), Period(datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))),
     ]
-    if scope.allowed is not None:
-        choices.append((_("The whole sponsorship"), scope.allowed))
+    if scope.spans is not None and len(scope.spans) == 1:
+        choices.append((_("The whole sponsorship"), scope.spans[0]))
+    elif scope.spans is not None:
+        for span in scope.spans:
+            choices.append((_("Sponsorship: %(period)s") % {"period": _period_text(span)}, span))
     elif scope.chapter.founded_on:
         choices.append((_("Since the chapter was founded"), Period(scope.chapter.founded_on, today)))
     return [(label, period) for label, period in choices if scope.permits(period)]
@@ -286,7 +296,7 @@ def _network(request):
     # Each chapter is read over the part of the requested period its reader may see.
     periods = {}
     for scope in scopes:
-        periods[scope.chapter] = requested if scope.allowed is None else requested.clamp(scope.allowed)
+        periods[scope.chapter] = scope.clamp(requested)
     return scopes, requested, periods
 
 
