@@ -4,6 +4,7 @@ Access comes from a ChapterRole (organizer) or superuser status alone, never fro
 Django's per-model permissions, so granting or removing a role is the one switch that matters.
 """
 
+from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
@@ -22,6 +23,23 @@ class OrganizerAuthenticationForm(AdminAuthenticationForm):
             "on the website instead."
         ),
     }
+
+    def clean(self):
+        """Authenticate through allauth, so failed admin logins count against the site's limits.
+
+        allauth throttles failed logins per account and per client (ACCOUNT_RATE_LIMITS
+        "login_failed"); going through its adapter shares those counters and windows, so neither
+        login is a way around the other's limit.
+        """
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            adapter = get_adapter(self.request)
+            self.user_cache = adapter.authenticate(self.request, email=username, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
     def confirm_login_allowed(self, user):
         if not user.is_active or not (user.is_superuser or is_organizer(user)):

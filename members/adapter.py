@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import translation
 
+from itprosig.client_ip import client_ip
 from members.mail.outbox import outbox_queue
 from members.mail.rendering import RenderedEmail
 from members.models import Member
@@ -13,6 +14,10 @@ from members.models_mail import OutboxMessage
 
 class AccountAdapter(DefaultAccountAdapter):
     """The single place where itprosig changes allauth's behaviour."""
+
+    def get_client_ip(self, request):
+        """Key allauth's rate limits on the client behind our proxies, not on the proxy itself."""
+        return client_ip(request) or super().get_client_ip(request)
 
     def save_user(self, request, user, form, commit=True):
         """Remember the language the visitor signed up in: their pages and email follow it."""
