@@ -20,9 +20,17 @@ costs no cache round trip.
   the version like any other change, and logging out ends the session.
 
 Pages with a flash message waiting are always rendered afresh (the message is shown once).
+
+A page is kept under its host, language, path and the query parameters cached views read
+(`KEY_PARAMETERS`, with the values they may take). Anything else in the query string (campaign tags,
+cache-busters) is answered with the page kept for the address without it, but a page drawn for such
+a request is never stored: it would carry the stray parameters in its links, and a stream of random
+query strings would otherwise fill the cache. The host is validated before any lookup, so a cached
+page is never an answer to a request Django would refuse.
 """
 
 import hashlib
+import re
 from functools import wraps
 from importlib import import_module
 
@@ -30,6 +38,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.http import urlencode
 from django.utils.translation import get_language_from_path
 
 from . import cache_versions, release
@@ -58,12 +67,44 @@ def invalidate_pages():
     cache_versions.raise_on_commit(VERSION_KEY)
 
 
+# The only query parameters cached views read, each with the values kept under their own key: the
+# past meetings' page number (a chapter has far fewer than 999 pages). Any other value of a
+# parameter named here makes the request bypass the cache, since the view would read it.
+KEY_PARAMETERS = {"page": re.compile(r"[1-9][0-9]{0,2}")}
+
+
+def _key_query(request):
+    """Return the query string a page is kept under, or None when the request bypasses the cache."""
+    kept = []
+    for name, pattern in KEY_PARAMETERS.items():
+        values = request.GET.getlist(name)
+        if not values:
+            continue
+        if len(values) > 1 or not pattern.fullmatch(values[0]):
+            return None
+        kept.append((name, values[0]))
+    return urlencode(sorted(kept))
+
+
 def _address_key(request):
-    """Return the part of a page's key that names its address, language and code release."""
+    """Return the part of a page's key naming its host, language, address and code release.
+
+    None means the request is answered without the cache: its query string carries a value of a
+    parameter the view reads that is not kept.
+    """
+    query = _key_query(request)
+    if query is None:
+        return None
     # Pages take their language from the address alone (/fr/... or the default language).
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    address = f"{request.get_host()}{request.path}?{query}"
+    path = hashlib.sha256(address.encode()).hexdigest()
     return f"{language}:{release.fingerprint()}:{path}"
+
+
+def _storable(request):
+    """Tell whether a page drawn for this request may be kept: its query string is only its key's."""
+    return request.META.get("QUERY_STRING", "") == _key_query(request)
 
 
 def _member_key(address, session_key, user_id, csrf_cookie):
@@ -98,7 +139,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or MESSAGES_COOKIE in request.COOKIES:
             return self.get_response(request)
+        # Refuse a Host outside ALLOWED_HOSTS (DisallowedHost, a 400) before anything is served:
+        # the middleware that would check it later does not run for a page answered from here.
+        request.get_host()
         address = _address_key(request)
+        if address is None:
+            return self.get_response(request)
         key = self._key_before(request, address)
         if key is not None:
             version, stored = _lookup(key)
@@ -131,6 +177,8 @@ class PageCacheMiddleware:
         cache_for = getattr(response, CACHE_FOR, None)
         version = getattr(request, "page_cache_version", None)
         if cache_for is None or version is None or response.status_code != 200 or response.streaming:
+            return
+        if not _storable(request):
             return
         language = address.split(":")[0]
         headers = dict(response.items())

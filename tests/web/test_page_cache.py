@@ -179,3 +179,58 @@ def test_a_cached_members_page_is_not_served_after_log_out_or_deactivation(
         member_client.member.is_active = False
         member_client.member.save()
     assert member_client.get(reverse("members:me")).status_code == 302
+
+
+def test_cached_page_refuses_a_host_that_is_not_allowed(client):
+    chapter_page = ChapterFactory().get_absolute_url()
+    assert client.get(chapter_page).status_code == 200
+    assert client.get(chapter_page).status_code == 200  # now answered from the cache
+    response = client.get(chapter_page, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()
+
+
+def test_unknown_query_parameters_are_answered_from_the_cached_page(client, django_assert_num_queries):
+    chapter_page = ChapterFactory().get_absolute_url()
+    first = client.get(chapter_page)
+    # Campaign tags and cache-busters the page does not read get the page already kept.
+    for tag in ("utm_source=newsletter", "utm=8f3a1c", "utm=d41d8c&fbclid=xyz"):
+        with django_assert_num_queries(0):
+            again = client.get(f"{chapter_page}?{tag}")
+        assert again.status_code == 200 and again.content == first.content
+
+
+def test_random_query_strings_do_not_fill_the_cache(client, monkeypatch):
+    from django.core.cache import cache
+
+    chapter_page = ChapterFactory().get_absolute_url()
+    client.get(chapter_page)
+    stored = []
+    real_set = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, *a, **kw: stored.append(key) or real_set(key, *a, **kw))
+    for number in range(20):
+        for query in (f"utm={number}", f"page=1{number}x", f"page={10**9 + number}", f"page=2&page={number}"):
+            assert client.get(f"{chapter_page}?{query}").status_code == 200
+    assert [key for key in stored if key.startswith("itprosig:page:")] == []
+
+
+def test_pages_of_past_meetings_are_kept_apart(client, django_assert_num_queries):
+    import datetime
+
+    from django.utils import timezone
+
+    chapter = ChapterFactory()
+    start = timezone.now() - datetime.timedelta(days=400)
+    for week in range(13):
+        MeetingFactory(
+            chapter=chapter,
+            title=f"Past meeting number {week:02d}",
+            starts_at=start + datetime.timedelta(weeks=week),
+            ends_at=start + datetime.timedelta(weeks=week, hours=2),
+        )
+    first = client.get(chapter.get_absolute_url()).content
+    second = client.get(f"{chapter.get_absolute_url()}?page=2").content
+    assert first != second
+    with django_assert_num_queries(0):
+        assert client.get(f"{chapter.get_absolute_url()}?page=2&utm=x").content == second
+        assert client.get(f"{chapter.get_absolute_url()}?utm=y").content == first
