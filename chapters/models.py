@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from itprosig.validators import no_control_characters
 
+from .images import LogoField
+
 
 @cache
 def time_zone_choices():
@@ -38,7 +40,16 @@ class Chapter(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="chapters/logos/", blank=True)
+    logo = LogoField(
+        _("logo"),
+        upload_to="chapters/logos/",
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+        help_text=_("PNG, JPEG, WebP or SVG; at most 2 MB and 4096 × 4096 pixels."),
+    )
+    logo_width = models.PositiveIntegerField(_("logo width"), null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(_("logo height"), null=True, blank=True, editable=False)
     contact_email = models.EmailField(_("contact email"), blank=True)
     mailing_address = models.TextField(
         _("postal mailing address"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chapters",
     "members",
     "meetings",
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
