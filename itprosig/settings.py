@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything looks the address up: a NUL byte gets the 400 page, never a 500.
+    "itprosig.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below static files, above everything a cached page does not need (see itprosig.page_cache).
     "itprosig.page_cache.PageCacheMiddleware",
