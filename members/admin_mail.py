@@ -13,14 +13,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from chapters.admin_scoping import ChapterScopedAdmin
 from chapters.permissions import can_organize
 
 from .mail import newsletters as service
-from .mail.outbox import enqueue
+from .mail.outbox import outbox_retry_failed
 from .models import Membership
 from .models_mail import Delivery, Newsletter, OutboxMessage
 
@@ -176,7 +177,16 @@ class NewsletterAdmin(ChapterScopedAdmin):
 class OutboxMessageAdmin(ChapterScopedAdmin):
     """Every transactional email and its state, read-only: what a member was sent, and whether it left."""
 
-    list_display = ["created_at", "to_email", "subject_shown", "kind", "status_badge", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "to_email",
+        "subject_shown",
+        "kind",
+        "status_badge",
+        "attempts",
+        "sent_at",
+        "error_shown",
+    ]
     list_filter = ["status", "kind", "chapter"]
     search_fields = ["to_email", "subject", "member__email", "member__display_name"]
     date_hierarchy = "created_at"
@@ -192,7 +202,7 @@ class OutboxMessageAdmin(ChapterScopedAdmin):
         "subject_shown",
         "body_text",
         "attempts",
-        "last_error",
+        "error_shown",
         "next_attempt_at",
         "created_at",
         "sent_at",
@@ -220,12 +230,16 @@ class OutboxMessageAdmin(ChapterScopedAdmin):
         colour = {"sent": "green", "failed": "#b00020"}.get(obj.status, "#8a6d00")
         return format_html('<strong style="color:{}">{}</strong>', colour, obj.get_status_display())
 
+    @admin.display(description=gettext_lazy("last error"))
+    def error_shown(self, obj):
+        # Only a failure still standing: a message sent after a passing error has none.
+        if obj.status == OutboxMessage.Status.SENT:
+            return ""
+        return Truncator(obj.last_error).chars(120)
+
     @admin.action(description=gettext_lazy("Send the selected failed emails again"))
     def send_again(self, request, queryset):
-        pks = list(queryset.filter(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True))
-        OutboxMessage.objects.filter(pk__in=pks).update(
-            status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=None
-        )
-        for pk in pks:
-            enqueue(pk)
-        messages.success(request, _("%(count)s emails queued again.") % {"count": len(pks)})
+        # The queryset is the organizer's own chapters' rows; other rows posted by id never reach here.
+        count = outbox_retry_failed(queryset=queryset)
+        message = ngettext("%(count)s email queued again.", "%(count)s emails queued again.", count)
+        messages.success(request, message % {"count": count})

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from members.models_mail import OutboxMessage
 
-from .rendering import render_email, sender
+from .rendering import one_line, render_email, sender
 from .smtp import build_message, describe, is_transient, message_id
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def outbox_queue(
 
 
 def _fill(row, rendered, *, calendar, attachments):
-    row.subject = rendered.subject[:255]
+    row.subject = one_line(rendered.subject)[:255]
     row.body_text = rendered.text
     row.body_html = rendered.html
     row.calendar = calendar
@@ -194,13 +194,18 @@ def outbox_send(*, message_pk, connection=None):
                 row.save(update_fields=["status", "last_error", "next_attempt_at"])
                 return SendResult.FAILED, None
             row.save(update_fields=COMPOSED_FIELDS)
+        # Header text is made one line again here: rows queued before names were validated (or
+        # by code that built a header from a name) would otherwise fail for good at every try.
         email = build_message(
-            subject=row.subject,
+            subject=one_line(row.subject),
             text=row.body_text,
             html=row.body_html,
-            from_email=row.from_email,
+            from_email=one_line(row.from_email),
             to=row.to_email,
-            headers={"Message-ID": message_id("itprosig.outbox", row.pk), **row.headers},
+            headers={
+                "Message-ID": message_id("itprosig.outbox", row.pk),
+                **{name: one_line(str(value)) for name, value in row.headers.items()},
+            },
             reply_to=row.reply_to,
             calendar=row.calendar,
             calendar_method=row.calendar_method,
@@ -227,8 +232,31 @@ def outbox_send(*, message_pk, connection=None):
         row.status = OutboxMessage.Status.SENT
         row.sent_at = timezone.now()
         row.next_attempt_at = None
-        row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+        # An error from an earlier attempt no longer describes this message.
+        row.last_error = ""
+        row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
         return SendResult.SENT, None
+
+
+def outbox_retry_failed(*, queryset):
+    """Queue again the failed messages among `queryset`; return how many.
+
+    The last error stays on the row until the new attempt replaces it or the message is sent.
+    """
+    chosen = queryset.filter(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True)
+    with transaction.atomic():
+        # Lock by primary key: an admin's queryset may be DISTINCT, which FOR UPDATE refuses.
+        pks = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=list(chosen), status=OutboxMessage.Status.FAILED)
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=pks).update(
+            status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=None
+        )
+        for pk in pks:
+            transaction.on_commit(lambda pk=pk: enqueue(pk))
+    return len(pks)
 
 
 def outbox_due_pks(*, limit=500, now=None):

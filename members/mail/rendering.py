@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+
+from itprosig.validators import single_line
 
 
 @dataclass(frozen=True)
@@ -28,12 +31,28 @@ def render_email(template, context, *, language=None, time_zone=None):
     tz = zoneinfo.ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
     with translation.override(language), timezone.override(tz or timezone.get_default_timezone()):
         context = {"site_url": settings.SITE_URL, "language": language, **context}
-        subject = render_to_string(f"{template}.subject.txt", context)
+        subject = render_plain_text(f"{template}.subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    # A subject is one line: templates end with a newline and may wrap.
-    subject = " ".join(subject.split())
-    return RenderedEmail(subject=subject, text=_tidy_text(text), html=html)
+    return RenderedEmail(subject=one_line(subject), text=_tidy_text(text), html=html)
+
+
+def render_plain_text(template_name, context):
+    """Render a template that is not HTML (a subject) with autoescaping off.
+
+    "Q&A: what's new" must arrive as typed, not as "Q&amp;A: what&#x27;s new".
+    """
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
+def one_line(text):
+    """Return header text on one line, whatever it holds.
+
+    Templates end with a newline and may wrap; rows saved before names were validated may hold
+    line breaks or control characters, which would otherwise start a new header.
+    """
+    return " ".join(single_line(text).split())
 
 
 def _tidy_text(text):
@@ -72,4 +91,4 @@ def sender(chapter=None, *, bulk=False):
     """Return the From address: the chapter's name over the site's sending address."""
     configured = settings.NEWSLETTER_FROM_EMAIL if bulk else settings.DEFAULT_FROM_EMAIL
     name, address = parseaddr(configured)
-    return formataddr((chapter.name if chapter else name or "itprosig", address))
+    return formataddr((one_line(chapter.name) if chapter else name or "itprosig", address))
