@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chapters.models import ChapterInterest, ChapterRole, SponsorLiaison
 
+from .mail.outbox import outbox_compose_now, outbox_forget_member
 from .models import Membership
+from .models_mail import Delivery, OutboxMessage
 
 PROFILE_FIELDS = (
     "display_name",
@@ -96,6 +98,41 @@ def member_profile_update(*, member, **fields):
     member.full_clean(exclude=["password", "email"])
     member.save(update_fields=list(fields))
     return member
+
+
+def member_close_account(*, member):
+    """Close the member's account: withdraw their RSVPs in their name, then erase them.
+
+    The withdrawal emails (RSVP cancelled, with the calendar's METHOD:CANCEL) are written now,
+    while the name and address still exist, and go out after commit; they are redacted once
+    sent. Every other email and newsletter delivery to the member keeps nothing personal.
+    """
+    # Imported here: the meetings app depends on members (memberships, the outbox).
+    from meetings.services import rsvp_withdraw_all
+
+    with transaction.atomic():
+        withdrawn = rsvp_withdraw_all(member=member)
+        withdrawals = list(
+            OutboxMessage.objects.filter(
+                member=member,
+                status=OutboxMessage.Status.PENDING,
+                kind=OutboxMessage.Kind.RSVP_CANCELLED,
+                composer__spec__rsvp__in=[rsvp.pk for rsvp in withdrawn],
+            ).select_related("member", "chapter")
+        )
+        outbox_compose_now(rows=withdrawals)
+        member_erase(member=member)
+        outbox_forget_member(member=member, keep=withdrawals)
+        _forget_deliveries(member)
+    return member
+
+
+def _forget_deliveries(member):
+    deliveries = Delivery.objects.filter(member=member)
+    # A newsletter still going out must not be written for the erased account.
+    deliveries.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.SKIPPED)
+    # Refusals from the member's mail server quote the address.
+    deliveries.exclude(last_error="").update(last_error="")
 
 
 def member_erase(*, member):

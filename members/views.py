@@ -5,7 +5,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +13,10 @@ from django.utils.translation import gettext as _
 
 from itprosig.page_cache import cache_member_page
 from meetings import selectors as meeting_selectors
-from meetings.services import rsvp_withdraw_all
 
 from . import selectors
 from .forms import DeleteAccountForm, ProfileForm
-from .services import PROFILE_FIELDS, member_erase, member_profile_update
+from .services import PROFILE_FIELDS, member_close_account, member_profile_update
 
 
 @login_required
@@ -74,9 +72,7 @@ def delete(request):
     if request.method == "POST":
         form = DeleteAccountForm(request.POST, member=member)
         if form.is_valid():
-            with transaction.atomic():
-                rsvp_withdraw_all(member=member)
-                member_erase(member=member)
+            member_close_account(member=member)
             logout(request)
             messages.success(request, _("Your account is closed and your personal data erased. Goodbye!"))
             return redirect("chapters:home")

@@ -155,6 +155,55 @@ def enqueue(message_pk):
         logger.warning("Could not queue email %s; the sweeper will send it.", message_pk, exc_info=True)
 
 
+# Rows of a closed account that still have to go out (its withdrawals) carry this in `composer`:
+# once sent, or failed for good, nothing personal stays on them.
+REDACT_AFTER_SEND = "redact_after_send"
+ERASED_ADDRESS = "erased@invalid.example.org"
+
+
+def outbox_compose_now(*, rows):
+    """Render rows queued with a composer at once, from the data as it is now.
+
+    For a member about to be erased: their withdrawals must greet them and name their address in
+    the calendar cancellation, which a worker composing after the erasure could no longer do.
+    """
+    for row in rows:
+        if row.composer and not row.body_text:
+            _compose(row)
+            row.save(update_fields=COMPOSED_FIELDS)
+
+
+def outbox_forget_member(*, member, keep):
+    """Remove a closing account's address, name and text from its email, keeping `keep` to send.
+
+    Rows in `keep` (pending, rendered already) go out first and are redacted once sent; other
+    pending rows are dropped; sent and failed rows keep only their kind, subject, state and dates.
+    """
+    keep_pks = [row.pk for row in keep]
+    with transaction.atomic():
+        mine = OutboxMessage.objects.filter(member=member)
+        mine.filter(status=OutboxMessage.Status.PENDING).exclude(pk__in=keep_pks).delete()
+        mine.filter(pk__in=keep_pks).update(composer={REDACT_AFTER_SEND: True})
+        mine.exclude(status=OutboxMessage.Status.PENDING).update(**_REDACTED)
+
+
+_REDACTED = {
+    "to_email": ERASED_ADDRESS,
+    "body_text": "",
+    "body_html": "",
+    "headers": {},
+    "calendar": "",
+    "attachments": [],
+    "composer": {},
+    "last_error": "",
+}
+
+
+def _redact_if_asked(row):
+    if row.composer.get(REDACT_AFTER_SEND):
+        OutboxMessage.objects.filter(pk=row.pk).update(**_REDACTED)
+
+
 class SendResult:
     SENT = "sent"
     SKIPPED = "skipped"
@@ -227,7 +276,8 @@ def outbox_send(*, message_pk, connection=None):
             row.status = OutboxMessage.Status.FAILED
             row.next_attempt_at = None
             row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning("Email %s to %s failed for good: %s", row.pk, row.to_email, row.last_error)
+            logger.warning("Email %s (%s) failed for good: %s", row.pk, row.kind, row.last_error)
+            _redact_if_asked(row)
             return SendResult.FAILED, None
         row.status = OutboxMessage.Status.SENT
         row.sent_at = timezone.now()
@@ -235,6 +285,7 @@ def outbox_send(*, message_pk, connection=None):
         # An error from an earlier attempt no longer describes this message.
         row.last_error = ""
         row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
+        _redact_if_asked(row)
         return SendResult.SENT, None
 
 
@@ -243,7 +294,12 @@ def outbox_retry_failed(*, queryset):
 
     The last error stays on the row until the new attempt replaces it or the message is sent.
     """
-    chosen = queryset.filter(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True)
+    # A closed account's redacted rows have nowhere to go.
+    chosen = (
+        queryset.filter(status=OutboxMessage.Status.FAILED)
+        .exclude(to_email=ERASED_ADDRESS)
+        .values_list("pk", flat=True)
+    )
     with transaction.atomic():
         # Lock by primary key: an admin's queryset may be DISTINCT, which FOR UPDATE refuses.
         pks = list(
