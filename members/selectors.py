@@ -2,7 +2,10 @@
 
 from allauth.account.models import EmailAddress
 
+from chapters.models import ChapterRole, SponsorLiaison
+
 from .models import Membership
+from .models_mail import Delivery, OutboxMessage
 
 
 def membership_of(member, chapter):
@@ -20,8 +23,16 @@ def has_verified_email(member):
     return EmailAddress.objects.filter(user=member, verified=True).exists()
 
 
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
 def member_export(member):
-    """Return the member's own data as plain values: profile, consents, memberships, interests."""
+    """Return the member's own data as plain values, for their access request (Law 25, PIPEDA).
+
+    Profile, consents, memberships, interests, roles, liaison links, the email we sent them and
+    the check-ins they recorded as a volunteer.
+    """
     return {
         "email": member.email,
         "display_name": member.display_name,
@@ -31,6 +42,7 @@ def member_export(member):
         "share_contact_with_sponsors": member.share_contact_with_sponsors,
         "show_name_on_attendee_lists": member.show_name_on_attendee_lists,
         "date_joined": member.date_joined.isoformat(),
+        "last_login": _iso(member.last_login),
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=member).order_by("email")
@@ -56,4 +68,64 @@ def member_export(member):
         "chapters_counted_in": [
             interest.chapter.name for interest in member.chapter_interests.select_related("chapter")
         ],
+        "chapter_roles": [
+            {"chapter": role.chapter.name, "role": role.role, "since": _iso(role.since)}
+            for role in ChapterRole.objects.filter(user=member)
+            .select_related("chapter")
+            .order_by("chapter__name", "role")
+        ],
+        "sponsor_liaison_for": list(
+            SponsorLiaison.objects.filter(user=member)
+            .order_by("sponsor__name")
+            .values_list("sponsor__name", flat=True)
+        ),
+        "emails_sent": _emails_sent(member),
+        "newsletter_deliveries": _newsletter_deliveries(member),
+        "check_ins_done_as_volunteer": _check_ins_done_by(member),
     }
+
+
+def _emails_sent(member):
+    """What we wrote to the member and when; not the bodies, which hold nothing more about them."""
+    return [
+        {
+            "kind": row["kind"],
+            "subject": row["subject"],
+            "status": row["status"],
+            "created_at": _iso(row["created_at"]),
+            "sent_at": _iso(row["sent_at"]),
+        }
+        for row in OutboxMessage.objects.filter(member=member)
+        .order_by("created_at", "pk")
+        .values("kind", "subject", "status", "created_at", "sent_at")
+    ]
+
+
+def _newsletter_deliveries(member):
+    return [
+        {
+            "newsletter": row["newsletter__subject"],
+            "chapter": row["newsletter__chapter__name"],
+            "status": row["status"],
+            "sent_at": _iso(row["sent_at"]),
+        }
+        for row in Delivery.objects.filter(member=member)
+        .order_by("newsletter__created_at", "pk")
+        .values("newsletter__subject", "newsletter__chapter__name", "status", "sent_at")
+    ]
+
+
+def _check_ins_done_by(member):
+    """Check-ins the member recorded at a door; the attendee is someone else's data, so not named."""
+    from meetings.models import RSVP  # the meetings app builds on members
+
+    return [
+        {
+            "meeting": row["meeting__title"],
+            "chapter": row["meeting__chapter__name"],
+            "checked_in_at": _iso(row["checked_in_at"]),
+        }
+        for row in RSVP.objects.filter(checked_in_by=member, checked_in_at__isnull=False)
+        .order_by("checked_in_at", "pk")
+        .values("meeting__title", "meeting__chapter__name", "checked_in_at")
+    ]

@@ -7,7 +7,17 @@ from django.utils import timezone
 
 from meetings.models import RSVP
 from members.models import Member, Membership
-from tests.factories import ChapterFactory, ChapterRoleFactory, MeetingFactory, MembershipFactory, RSVPFactory
+from members.models_mail import Delivery, Newsletter, OutboxMessage
+from tests.factories import (
+    ChapterFactory,
+    ChapterRoleFactory,
+    MeetingFactory,
+    MemberFactory,
+    MembershipFactory,
+    RSVPFactory,
+    SponsorFactory,
+    SponsorLiaisonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +136,81 @@ def test_delete_erases_person_and_gives_seat_to_waitlist(member_client):
     assert waiting.status == RSVP.Status.GOING
     assert member_client.get(reverse("members:me")).status_code != 200
     assert not member_client.login(email=old_email, password="correct-horse-battery")
+
+
+def _export(member_client):
+    return json.loads(member_client.get(reverse("members:export")).content)
+
+
+def test_export_lists_emails_sent_to_member(member_client):
+    chapter = ChapterFactory(name="MITPro")
+    for member, subject in ((member_client.member, "You’re going: Q&A night"), (None, "Someone else's")):
+        OutboxMessage.objects.create(
+            kind="rsvp_going",
+            member=member,
+            chapter=chapter,
+            to_email="x@example.org",
+            from_email="a@example.org",
+            subject=subject,
+            body_text="x",
+            status="sent",
+            sent_at=timezone.now(),
+        )
+    (sent,) = _export(member_client)["emails_sent"]
+    assert (sent["kind"], sent["subject"], sent["status"]) == (
+        "rsvp_going",
+        "You’re going: Q&A night",
+        "sent",
+    )
+    assert sent["created_at"] and sent["sent_at"]
+
+
+def test_export_lists_newsletter_deliveries(member_client):
+    chapter = ChapterFactory(name="MITPro")
+    newsletter = Newsletter.objects.create(chapter=chapter, subject="May news", body="x", status="sent")
+    Delivery.objects.create(
+        newsletter=newsletter, member=member_client.member, status="sent", sent_at=timezone.now()
+    )
+    Delivery.objects.create(newsletter=newsletter, member=MemberFactory(), status="sent")
+    (delivery,) = _export(member_client)["newsletter_deliveries"]
+    assert (delivery["newsletter"], delivery["chapter"], delivery["status"]) == ("May news", "MITPro", "sent")
+    assert delivery["sent_at"]
+
+
+def test_export_has_last_login(member_client):
+    when = timezone.now().replace(microsecond=0)
+    Member.objects.filter(pk=member_client.member.pk).update(last_login=when)
+    assert _export(member_client)["last_login"] == when.isoformat()
+
+
+def test_export_lists_chapter_roles(member_client):
+    ChapterRoleFactory(user=member_client.member, chapter=ChapterFactory(name="MITPro"), role="organizer")
+    ChapterRoleFactory(chapter=ChapterFactory(name="TWSUG"))
+    assert _export(member_client)["chapter_roles"] == [
+        {"chapter": "MITPro", "role": "organizer", "since": None}
+    ]
+
+
+def test_export_lists_sponsor_liaison_links(member_client):
+    SponsorLiaisonFactory(user=member_client.member, sponsor=SponsorFactory(name="Contoso"))
+    SponsorLiaisonFactory(sponsor=SponsorFactory(name="Fabrikam"))
+    assert _export(member_client)["sponsor_liaison_for"] == ["Contoso"]
+
+
+def test_export_lists_check_ins_done_as_volunteer(member_client):
+    meeting = MeetingFactory(chapter=ChapterFactory(name="MITPro"), title="Virtualization Reality")
+    at = timezone.now().replace(microsecond=0)
+    RSVPFactory(
+        meeting=meeting,
+        member=MemberFactory(display_name="Ada"),
+        checked_in_at=at,
+        checked_in_by=member_client.member,
+    )
+    RSVPFactory(meeting=meeting, checked_in_at=at, checked_in_by=MemberFactory())
+    (check_in,) = _export(member_client)["check_ins_done_as_volunteer"]
+    # What the member did, not who the other attendee is: that is someone else's data.
+    assert check_in == {
+        "meeting": "Virtualization Reality",
+        "chapter": "MITPro",
+        "checked_in_at": at.isoformat(),
+    }
