@@ -11,11 +11,12 @@ PG_HOST := 127.0.0.1
 # Two xdist workers: CI has two cores. PYTEST_ARGS="-n 0 tests/meetings" runs a part serially.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help run test lint format services system-test-deps bench translations demo clean
+.PHONY: help run test test-embedded lint format services system-test-deps bench translations demo clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies, start PostgreSQL and Redis if needed, run the suite"
+	@echo "            and the embedded-mode lane (make test-embedded runs the lane alone)"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  benchmarks at scale (PostgreSQL, Redis, gunicorn, wrk); not part of make test"
 
@@ -58,11 +59,18 @@ services:
 	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 
 test: $(VENV)/.test-deps system-test-deps services translations
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS) -m "not embedded"
+	$(MAKE) --no-print-directory test-embedded
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The embedded-mode lane: a copy of the app served as `make run` serves it (SQLite, eager tasks, mail
+# in files), driven over HTTP from sign-up to the liaison's report. One server, so one process;
+# `timeout` stops the lane (server included) if it ever runs past five minutes.
+test-embedded: $(VENV)/.test-deps translations
+	timeout 300 $(PY) -m pytest -n 0 -m embedded tests/embedded
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
