@@ -224,6 +224,8 @@ MAIL_BATCH_QUEUE_TIMEOUT_SECONDS = env.float("MAIL_BATCH_QUEUE_TIMEOUT_SECONDS",
 UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", default=365)
 # Reminders go to members going to a meeting that starts within this many hours.
 REMINDER_HOURS_BEFORE = env.int("REMINDER_HOURS_BEFORE", default=24)
+# The door closes to volunteers this many hours after a meeting ends; organizers may still correct.
+CHECKIN_CLOSES_HOURS_AFTER = env.int("CHECKIN_CLOSES_HOURS_AFTER", default=12)
 
 # Celery. With no broker, tasks run eagerly in-process so the embedded mode needs nothing running.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -251,3 +251,86 @@ class ReportAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user_email} – {self.get_report_display()} – {self.chapter}"
+
+
+class WalkInGuest(models.Model):
+    """Someone who came to a meeting without being a member of its chapter, as typed at the door.
+
+    No account, no membership and no consent come with it: the record only counts them in the
+    meeting's attendance (its `guest_count` includes them) and lets an organizer invite them later.
+    Reports show guests as a number, never these names or addresses.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="walk_in_guests", verbose_name=_("meeting")
+    )
+    name = models.CharField(_("name"), max_length=120, validators=[no_control_characters])
+    # Stored lower-cased: the same person typed twice at the door is counted once.
+    email = models.EmailField(_("email address"))
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    class Meta:
+        ordering = ["meeting", "added_at"]
+        verbose_name = _("walk-in guest")
+        verbose_name_plural = _("walk-in guests")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "email"], name="walkinguest_unique_meeting_email"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CheckInChange(models.Model):
+    """One change made at a meeting's door: what, to whom, by whom, when. Never edited."""
+
+    class Action(models.TextChoices):
+        CHECK_IN = "check_in", _("Checked in")
+        UNDO = "undo", _("Check-in undone")
+        WALK_IN_MEMBER = "walk_in_member", _("Member walked in")
+        WALK_IN_GUEST = "walk_in_guest", _("Guest walked in")
+        GUESTS = "guests", _("Guest count changed")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="checkin_changes", verbose_name=_("meeting")
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action)
+    rsvp = models.ForeignKey(
+        RSVP, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("RSVP")
+    )
+    guest = models.ForeignKey(
+        WalkInGuest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("walk-in guest"),
+    )
+    guests_delta = models.IntegerField(_("guests added or removed"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Whether the door was already closed to volunteers: a later correction by an organizer.
+    after_close = models.BooleanField(_("after the door closed"), default=False)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("check-in change")
+        verbose_name_plural = _("check-in changes")
+        indexes = [models.Index(fields=["meeting", "-at"], name="checkinchange_meeting_time")]
+
+    def __str__(self):
+        return f"{self.meeting} – {self.get_action_display()}"

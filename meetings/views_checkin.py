@@ -17,13 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from chapters.permissions import can_check_in
+from chapters.permissions import can_check_in, can_organize
+from itprosig.validators import has_control_characters
 
 from .checkin_links import checkin_qr_png, rsvp_id_from_token
 from .checkin_selectors import checkin_meeting, checkin_rsvps, checkin_totals
 from .models import RSVP
 from .services.checkin import (
     CheckInError,
+    checkin_closes_at,
+    checkin_is_closed,
     checkin_is_open,
     meeting_guests_adjust,
     meeting_walk_in,
@@ -32,6 +35,7 @@ from .services.checkin import (
 )
 
 MAX_QUERY_LENGTH = 100
+MAX_NAME_LENGTH = 120
 
 
 def _wants_json(request):
@@ -54,7 +58,11 @@ def _list_url(meeting, query=""):
 
 def _back(request, meeting):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if (
+        target
+        and not has_control_characters(target)
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(_list_url(meeting))
 
@@ -70,21 +78,37 @@ def _answer(request, meeting, *, message, ok=True, rsvp=None, status=200):
     return _back(request, meeting)
 
 
+def _door_context(request, meeting):
+    """Return what the door pages say about the door: open for this reader, closed to volunteers."""
+    return {
+        "totals": checkin_totals(meeting),
+        "door_open": checkin_is_open(meeting, by=request.user),
+        "door_closed": checkin_is_closed(meeting),
+        "door_closes_at": checkin_closes_at(meeting),
+        "organizer": can_organize(request.user, meeting.chapter_id),
+    }
+
+
 @login_required
 @require_GET
 def meeting_checkin(request, meeting_id):
     meeting = _meeting_for(request, meeting_id)
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
+    status, search_error = 200, None
+    if has_control_characters(query):
+        # NUL and other control codes match no name or address (and the database refuses NUL).
+        status, query = 400, ""
+        search_error = _("Type part of a name or an email address: that search cannot be searched.")
     rsvps = list(checkin_rsvps(meeting, query=query))
     context = {
         "meeting": meeting,
         "rsvps": rsvps,
         "query": query,
-        "totals": checkin_totals(meeting),
-        "door_open": checkin_is_open(meeting),
+        "search_error": search_error,
         "here": _list_url(meeting, query),
+        **_door_context(request, meeting),
     }
-    return render(request, "meetings/checkin/meeting.html", context)
+    return render(request, "meetings/checkin/meeting.html", context, status=status)
 
 
 @login_required
@@ -119,9 +143,8 @@ def rsvp_from_code(request, meeting_id, token):
     context = {
         "meeting": meeting,
         "rsvp": rsvp,
-        "totals": checkin_totals(meeting),
-        "door_open": checkin_is_open(meeting),
         "here": request.get_full_path(),
+        **_door_context(request, meeting),
     }
     return render(request, "meetings/checkin/rsvp.html", context)
 
@@ -154,16 +177,22 @@ def rsvp_toggle(request, meeting_id, rsvp_id):
 def meeting_walk_in_view(request, meeting_id):
     meeting = _meeting_for(request, meeting_id)
     email = request.POST.get("email", "")[:254]
+    name = request.POST.get("name", "")[: MAX_NAME_LENGTH + 1]
     try:
-        rsvp, created = meeting_walk_in(meeting=meeting, email=email, by=request.user)
+        walk_in = meeting_walk_in(meeting=meeting, email=email, name=name, by=request.user)
     except CheckInError as error:
         return _answer(request, meeting, message=error.message, ok=False, status=400)
-    name = rsvp.member.public_name
-    if created:
-        message = _("%(name)s walked in and is checked in.") % {"name": name}
+    # Only what the volunteer typed is echoed: nothing about an account shows at the door.
+    typed = {"email": email.strip().lower()}
+    if walk_in.rsvp is not None and walk_in.created:
+        message = _("%(email)s is a member of this chapter and is checked in.") % typed
+    elif walk_in.rsvp is not None:
+        message = _("%(email)s was already checked in.") % typed
+    elif walk_in.created:
+        message = _("%(email)s is counted as a guest.") % typed
     else:
-        message = _("%(name)s had an RSVP and is checked in.") % {"name": name}
-    return _answer(request, meeting, message=message, rsvp=rsvp)
+        message = _("%(email)s was already counted as a guest.") % typed
+    return _answer(request, meeting, message=message, rsvp=walk_in.rsvp)
 
 
 @login_required

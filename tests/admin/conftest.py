@@ -3,7 +3,7 @@
 import pytest
 
 from chapters.models import ChapterInterest, ChapterRole
-from meetings.models import ReportAccessLog
+from meetings.models import CheckInChange, ReportAccessLog, WalkInGuest
 from members.models_mail import Newsletter, OutboxMessage
 from tests.factories import (
     ChapterFactory,
@@ -44,6 +44,7 @@ def world(db):
         user=MemberFactory(email="liaison@example.org"), sponsor=sponsorship.sponsor
     )
     superuser = MemberFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    guest = WalkInGuest.objects.create(meeting=meeting, name="Gus Guest", email="gus@example.org")
     return {
         "chapters": {"toronto": toronto, "montreal": montreal},
         "users": {
@@ -85,6 +86,10 @@ def world(db):
                 user_email=liaison.user.email,
                 chapter=toronto,
                 report=ReportAccessLog.Report.CHAPTER,
+            ),
+            "meetings.walkinguest": guest,
+            "meetings.checkinchange": CheckInChange.objects.create(
+                meeting=meeting, action=CheckInChange.Action.WALK_IN_GUEST, guest=guest, by=volunteer.user
             ),
         },
     }

@@ -13,8 +13,7 @@ from meetings.services.checkin import (
     rsvp_check_in,
     rsvp_check_in_undo,
 )
-from members.models import Membership
-from tests.factories import MeetingFactory, MemberFactory, RSVPFactory
+from tests.factories import MeetingFactory, MemberFactory, MembershipFactory, RSVPFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,26 +92,42 @@ def test_rsvp_check_in_of_draft_meeting_is_refused(chapter, volunteer):
         rsvp_check_in(rsvp=RSVPFactory(meeting=meeting), by=volunteer)
 
 
-def test_meeting_walk_in_without_rsvp_creates_checked_in_rsvp_and_membership(tonight, volunteer, member):
-    rsvp, created = meeting_walk_in(meeting=tonight, email="  ADA@example.org ", by=volunteer)
-    assert created
-    assert rsvp.member == member and rsvp.status == RSVP.Status.GOING
+def test_meeting_walk_in_chapter_member_without_rsvp_is_checked_in_not_going(tonight, volunteer, member):
+    MembershipFactory(member=member, chapter=tonight.chapter)
+    walk_in = meeting_walk_in(meeting=tonight, email="  ADA@example.org ", by=volunteer)
+    assert walk_in.created and walk_in.guest is None
+    rsvp = walk_in.rsvp
+    assert rsvp.member == member and rsvp.status == RSVP.Status.NOT_GOING
     assert rsvp.checked_in_at is not None and rsvp.checked_in_by == volunteer
-    assert Membership.objects.filter(member=member, chapter=tonight.chapter).exists()
 
 
 def test_meeting_walk_in_with_existing_rsvp_checks_it_in(tonight, volunteer, member):
     existing = RSVPFactory(meeting=tonight, member=member, status=RSVP.Status.NOT_GOING)
-    rsvp, created = meeting_walk_in(meeting=tonight, email="ada@example.org", by=volunteer)
-    assert not created and rsvp.pk == existing.pk
+    walk_in = meeting_walk_in(meeting=tonight, email="ada@example.org", by=volunteer)
+    assert walk_in.created and walk_in.rsvp.pk == existing.pk
     assert RSVP.objects.get(pk=existing.pk).checked_in_at is not None
     assert RSVP.objects.filter(meeting=tonight).count() == 1
 
 
-def test_meeting_walk_in_unknown_email_changes_nothing(tonight, volunteer):
-    with pytest.raises(CheckInError, match="nobody@example.org"):
+def test_meeting_walk_in_unknown_email_without_name_changes_nothing(tonight, volunteer):
+    with pytest.raises(CheckInError, match="guest's name"):
         meeting_walk_in(meeting=tonight, email="nobody@example.org", by=volunteer)
     assert not RSVP.objects.filter(meeting=tonight).exists()
+    assert Meeting.objects.get(pk=tonight.pk).guest_count == 0
+
+
+def test_meeting_walk_in_same_guest_twice_is_counted_once(tonight, volunteer):
+    first = meeting_walk_in(meeting=tonight, email="guest@example.org", name="Gus", by=volunteer)
+    again = meeting_walk_in(meeting=tonight, email="GUEST@example.org", name="Gus", by=volunteer)
+    assert first.created and not again.created and again.guest.pk == first.guest.pk
+    assert Meeting.objects.get(pk=tonight.pk).guest_count == 1
+
+
+def test_meeting_guests_adjust_never_removes_named_guests(tonight, volunteer):
+    meeting_walk_in(meeting=tonight, email="guest@example.org", name="Gus", by=volunteer)
+    with pytest.raises(CheckInError):
+        meeting_guests_adjust(meeting=tonight, delta=-1, by=volunteer)
+    assert Meeting.objects.get(pk=tonight.pk).guest_count == 1
 
 
 def test_meeting_guests_adjust_adds_and_removes(tonight, volunteer):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from meetings.checkin_links import checkin_path
 from meetings.models import RSVP, Meeting
-from tests.factories import MeetingFactory, RSVPFactory
+from tests.factories import MeetingFactory, MembershipFactory, RSVPFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,20 +124,22 @@ def test_check_in_too_early_shows_the_reason(client, chapter, volunteer):
     assert RSVP.objects.get(pk=rsvp.pk).checked_in_at is None
 
 
-def test_walk_in_form_checks_in_existing_member(client, tonight, volunteer, member):
+def test_walk_in_form_checks_in_chapter_member(client, tonight, volunteer, member):
+    MembershipFactory(member=member, chapter=tonight.chapter)
     client.force_login(volunteer)
     url = reverse("checkin:walk_in", kwargs={"meeting_id": tonight.pk})
     response = client.post(url, {"email": "ada@example.org"}, follow=True)
-    assert "Ada Example walked in and is checked in." in response.text
+    assert "ada@example.org is a member of this chapter and is checked in." in response.text
     assert RSVP.objects.get(meeting=tonight, member=member).checked_in_at is not None
 
 
-def test_walk_in_form_unknown_email_says_so(client, tonight, volunteer):
+def test_walk_in_form_unknown_email_counts_a_guest(client, tonight, volunteer):
     client.force_login(volunteer)
     url = reverse("checkin:walk_in", kwargs={"meeting_id": tonight.pk})
-    response = client.post(url, {"email": "ghost@example.org"}, follow=True)
-    assert "No member has the address ghost@example.org" in response.text
+    response = client.post(url, {"email": "ghost@example.org", "name": "Casper"}, follow=True)
+    assert "ghost@example.org is counted as a guest." in response.text
     assert not RSVP.objects.filter(meeting=tonight).exists()
+    assert Meeting.objects.get(pk=tonight.pk).guest_count == 1
 
 
 @pytest.mark.parametrize(("delta", "expected", "status"), [("1", 1, 200), ("abc", 0, 400), ("-1", 0, 400)])

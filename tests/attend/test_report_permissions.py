@@ -195,7 +195,7 @@ def test_network_for_liaison_counts_only_sponsored_chapter_inside_period(client,
         "?from=1900-01-01&to=2025-01-01",
         "?from=9999-12-31&to=9999-12-31",
         "?from=0001-01-01&to=0001-01-02",
-        "?from=%00&to=x",
+        "?from=%01&to=x",  # a NUL never gets this far: the site answers 400 before any view
         "?to=2020-01-01",
     ],
 )

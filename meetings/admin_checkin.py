@@ -1,0 +1,51 @@
+"""The door's record, read-only for the chapter's organizers: every change and the walk-in guests."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from chapters.admin_scoping import ChapterScopedAdmin
+
+from .models import CheckInChange, WalkInGuest
+
+
+class ReadOnlyRecordAdmin(ChapterScopedAdmin):
+    """A record of what happened at the door: nobody adds, edits or deletes it, superusers included."""
+
+    chapter_path = "meeting__chapter"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckInChange)
+class CheckInChangeAdmin(ReadOnlyRecordAdmin):
+    list_display = ["at", "meeting", "action", "person", "guests_delta", "by", "after_close"]
+    list_filter = ["action", "after_close", "meeting__chapter"]
+    date_hierarchy = "at"
+    list_select_related = ["meeting", "meeting__chapter", "rsvp__member", "guest", "by"]
+    fields = ["at", "meeting", "action", "rsvp", "guest", "guests_delta", "by", "after_close"]
+    readonly_fields = fields
+
+    @admin.display(description=_("who"))
+    def person(self, change):
+        if change.rsvp is not None:
+            return change.rsvp.member.public_name
+        if change.guest is not None:
+            return change.guest.name
+        return ""
+
+
+@admin.register(WalkInGuest)
+class WalkInGuestAdmin(ReadOnlyRecordAdmin):
+    list_display = ["name", "email", "meeting", "added_at", "added_by"]
+    list_filter = ["meeting__chapter"]
+    search_fields = ["name", "email"]
+    list_select_related = ["meeting", "meeting__chapter", "added_by"]
+    fields = list_display
+    readonly_fields = fields
