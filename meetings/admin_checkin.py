@@ -32,6 +32,10 @@ class CheckInChangeAdmin(ReadOnlyRecordAdmin):
     fields = ["at", "meeting", "action", "rsvp", "guest", "guests_delta", "by", "after_close"]
     readonly_fields = fields
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The door page links here for its own meeting; the list stays scoped to the user's chapters.
+        return lookup == "meeting__id__exact" or super().lookup_allowed(lookup, value, request)
+
     @admin.display(description=_("who"))
     def person(self, change):
         if change.rsvp is not None:

@@ -127,6 +127,22 @@ def test_door_history_is_read_only_for_the_chapters_organizers(
     assert "Vera Volunteer" not in client.get(reverse("admin:meetings_checkinchange_changelist")).text
 
 
+def test_door_page_links_organizers_to_its_history(client, tonight, volunteer, organizer):
+    rsvp = RSVPFactory(meeting=tonight, member__display_name="Ada Example")
+    other = MeetingFactory(chapter=tonight.chapter, starts_at=tonight.starts_at, ends_at=tonight.ends_at)
+    client.force_login(volunteer)
+    client.post(_url("toggle", tonight, rsvp_id=rsvp.pk), {"action": "in"}, headers=FETCH)
+    client.post(_url("guests", other), {"delta": "3"}, headers=FETCH)
+    assert "Every change at this door" not in client.get(_url("meeting", tonight)).text
+    client.force_login(organizer)
+    door = client.get(_url("meeting", tonight)).text
+    history = reverse("admin:meetings_checkinchange_changelist") + f"?meeting__id__exact={tonight.pk}"
+    assert history in door
+    listing = client.get(history)
+    assert listing.status_code == 200
+    assert "Ada Example" in listing.text and other.title not in listing.text
+
+
 def test_walk_in_member_of_another_chapter_is_a_guest_and_never_named(
     client, tonight, volunteer, other_chapter
 ):
