@@ -15,6 +15,7 @@ import base64
 import datetime
 import logging
 from dataclasses import dataclass, field
+from email.utils import getaddresses
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -249,7 +250,7 @@ def outbox_send(*, message_pk, connection=None):
             subject=one_line(row.subject),
             text=row.body_text,
             html=row.body_html,
-            from_email=one_line(row.from_email),
+            from_email=_sender_of(row),
             to=row.to_email,
             headers={
                 "Message-ID": message_id("itprosig.outbox", row.pk),
@@ -287,6 +288,19 @@ def outbox_send(*, message_pk, connection=None):
         row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
         _redact_if_asked(row)
         return SendResult.SENT, None
+
+
+def _sender_of(row):
+    """Return the row's From on one line, or the chapter's own sender if it is not one address.
+
+    A From written by older code from a chapter name could read "Bcc: x@evil.example <...>" once
+    on one line: a group of strangers, which the chapter's sender replaces.
+    """
+    value = one_line(row.from_email)
+    addresses = getaddresses([value])
+    if len(addresses) == 1 and "@" in addresses[0][1] and ":" not in addresses[0][0]:
+        return value
+    return sender(row.chapter)
 
 
 def outbox_retry_failed(*, queryset):

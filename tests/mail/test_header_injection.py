@@ -205,3 +205,33 @@ def test_chapter_email_with_line_breaks_in_stored_text_is_sent_on_one_line(smtp,
         assert subject and not any(char in subject for char in "\r\n\x00\u2028")
         assert "evil.example" not in "".join(message.keys()).lower()
         assert message.get_all("Reply-To") in (None, [f"org{n}@example.org"])
+
+
+@pytest.mark.parametrize(
+    "from_email",
+    [
+        "\r\nBcc: x@evil.example <noreply@itprosig.example.org>",
+        "Toronto\nBcc: x@evil.example <noreply@itprosig.example.org>",
+        "x@evil.example, <noreply@itprosig.example.org>",
+    ],
+)
+def test_row_queued_with_broken_headers_is_sent_from_the_chapter_only(smtp, settings, from_email):
+    """A row written by older code, with the header text it had: it still leaves, with no header added."""
+    use_smtp(settings, smtp.port)
+    chapter = ChapterFactory(name="IT Pro Toronto", slug="it-pro-toronto")
+    row = OutboxMessage.objects.create(
+        kind="rsvp_going",
+        chapter=chapter,
+        to_email="ada@example.org",
+        from_email=from_email,
+        subject="You’re going\r\nBcc: x@evil.example",
+        body_text="Hello",
+        headers={"List-Id": "Toronto\r\nBcc: y@evil.example <toronto.newsletter.itprosig>"},
+    )
+    assert outbox_send(message_pk=row.pk)[0] == "sent"
+    (message,) = smtp.inbox.to("ada@example.org")[-1:]
+    assert message.get_all("Bcc") is None and message.get_all("Cc") is None
+    (sender,) = message.get_all("From")
+    assert [address.addr_spec for address in sender.addresses] == ["noreply@itprosig.example.org"]
+    assert "evil.example" not in str(sender)
+    assert str(message["Subject"]) == "You’re going Bcc: x@evil.example"
