@@ -106,7 +106,12 @@ class Sponsor(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="sponsors/logos/", blank=True)
+    logo = LogoField(
+        _("logo"),
+        upload_to="sponsors/logos/",
+        blank=True,
+        help_text=_("PNG, JPEG, WebP or SVG; at most 2 MB and 4096 × 4096 pixels."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,7 @@ import zlib
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
@@ -14,8 +15,8 @@ from django.urls import reverse
 from PIL import Image
 
 from chapters.images import LogoRefused, validate_logo
-from chapters.models import Chapter, ChapterRole
-from tests.factories import ChapterFactory, ChapterRoleFactory, MemberFactory
+from chapters.models import Chapter, ChapterRole, Sponsor
+from tests.factories import ChapterFactory, ChapterRoleFactory, MemberFactory, MembershipFactory
 
 PASSWORD = "correct-horse-battery"
 
@@ -42,6 +43,7 @@ def organizer_client(client, chapter):
     organizer = ChapterRoleFactory(
         user=MemberFactory(email="organizer@example.org"), chapter=chapter, role=ChapterRole.Role.ORGANIZER
     ).user
+    MembershipFactory(member=organizer, chapter=chapter)
     client.force_login(organizer)
     return client
 
@@ -246,3 +248,22 @@ def test_chapter_without_logo_shows_no_image(client, chapter):
     assert Chapter.objects.get(pk=chapter.pk).logo.name == ""
     html = client.get(chapter.get_absolute_url()).content.decode()
     assert img_tags(html) == []
+
+
+def test_sponsor_logo_with_script_refused(db):
+    sponsor = Sponsor(name="Northwind Software", slug="northwind", logo=svg("<script>alert(1)</script>"))
+
+    with pytest.raises(ValidationError) as refused:
+        sponsor.full_clean()
+
+    assert "SVG" in " ".join(refused.value.message_dict["logo"])
+
+
+def test_sponsor_logo_bomb_png_refused(db):
+    sponsor = Sponsor(name="Northwind Software", slug="northwind")
+    sponsor.logo = SimpleUploadedFile("bomb.png", bomb_png())
+
+    with pytest.raises(ValidationError) as refused:
+        sponsor.full_clean()
+
+    assert "12000 × 12000" in " ".join(refused.value.message_dict["logo"])
