@@ -55,6 +55,12 @@ class NewsletterAdmin(ChapterScopedAdmin):
             return ["chapter", "subject", "body"]
         return []
 
+    def has_change_permission(self, request, obj=None):
+        # Sending, sent or failed: the text is what members received; the page is read-only.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -81,6 +87,7 @@ class NewsletterAdmin(ChapterScopedAdmin):
             path("<int:pk>/send-test/", wrap(self.send_test_view), name=f"{info}_send_test"),
             path("<int:pk>/send-now/", wrap(self.send_now_view), name=f"{info}_send_now"),
             path("<int:pk>/schedule/", wrap(self.schedule_view), name=f"{info}_schedule"),
+            path("<int:pk>/resume/", wrap(self.resume_view), name=f"{info}_resume"),
             *super().get_urls(),
         ]
 
@@ -136,6 +143,17 @@ class NewsletterAdmin(ChapterScopedAdmin):
             "title": _("Send this newsletter now?"),
         }
         return TemplateResponse(request, "admin/members/newsletter/send_now.html", context)
+
+    def resume_view(self, request, pk):
+        self._post_only(request)
+        newsletter = self._get_newsletter(request, pk)
+        try:
+            service.newsletter_resume(newsletter=newsletter)
+        except service.NewsletterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Sending resumed."))
+        return HttpResponseRedirect(self._change_url(newsletter))
 
     def schedule_view(self, request, pk):
         newsletter = self._get_newsletter(request, pk)

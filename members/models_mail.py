@@ -100,6 +100,8 @@ class Newsletter(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        # Stopped short: the mail server refused it for good, or sending broke; the organizer resumes.
+        FAILED = "failed", _("Failed")
 
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, related_name="newsletters", verbose_name=_("chapter")
@@ -121,6 +123,7 @@ class Newsletter(models.Model):
     send_started_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    last_error = models.TextField(_("reason it failed"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

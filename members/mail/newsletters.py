@@ -1,20 +1,20 @@
-"""Newsletters: write, test, schedule, send in batches, resume after a crash.
+"""Newsletters: write, test, schedule, send in batches, resume after a crash or a failure.
 
 A send writes one Delivery row per consenting subscriber, then fans out in batches of
-MAIL_BATCH_SIZE, each batch over a few SMTP connections at once (MAIL_BATCH_CONNECTIONS, 3). A
-worker claims a batch's rows before it sends them and marks rows sent, every MAIL_MARK_SENT_EVERY
-messages, only once the server has accepted them, so a killed worker re-sends at most the messages
-accepted since its last mark (with the same Message-ID); the sweeper re-queues rows whose batch was
-lost.
+MAIL_BATCH_SIZE, each over one SMTP connection. A worker claims a batch's rows before it sends them
+and marks rows sent, every MAIL_MARK_SENT_EVERY messages, only once the server has accepted them,
+so a killed worker re-sends at most the messages accepted since its last mark (with the same
+Message-ID); the sweeper re-queues rows whose batch was lost. A send the mail server refuses for
+good, or that breaks, stops as "failed" with its reason until an organizer resumes it.
+
+Everything here is the ORM, so a send runs the same on PostgreSQL and on SQLite (`make run`).
 """
 
 import datetime
 import logging
-import queue
 import smtplib
-import threading
 import time
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from itertools import batched
 
 import markdown
@@ -22,25 +22,28 @@ import nh3
 from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from itprosig.validators import single_line
 from members.models import Membership
 from members.models_mail import Delivery, Newsletter, OutboxMessage
 
-from . import bulk
 from .outbox import outbox_queue, retry_delay
-from .rendering import absolute_reverse, absolute_url, render_email, sender
-from .smtp import build_message, describe, is_transient, message_id
-from .tokens import unsubscribe_token, unsubscribe_url
+from .rendering import absolute_reverse, render_email, sender
+from .smtp import OneLineHeadersEmail, build_message, describe, is_transient, message_id
+from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "mail/newsletter"
+# Letters only, so no template filter or HTML escaping changes them: a batch renders each language
+# once with these in the text, then puts each recipient's values in their place.
+SLOT_UNSUBSCRIBE = "ITPROSIGSLOTUNSUBSCRIBEX"
+SLOT_CONSENT = "ITPROSIGSLOTCONSENTDATEX"
 
 
 class NewsletterError(Exception):
@@ -73,8 +76,9 @@ def consent_date(membership, language):
 def render_newsletter_for(newsletter, *, language, unsubscribe, consent, body_html=None, test=False):
     """Return (rendered email, headers) of a newsletter in one language.
 
-    `unsubscribe` and `consent` are the one recipient's link and consent day, or the placeholders
-    the bulk sender swaps per recipient.
+    `unsubscribe` and `consent` are the one recipient's link and consent day, or the slots a batch
+    fills per recipient. Names and subjects saved before they were validated may hold line breaks:
+    they go out on one line (the email package refuses a header that holds one).
     """
     chapter = newsletter.chapter
     with translation.override(language):
@@ -96,7 +100,7 @@ def render_newsletter_for(newsletter, *, language, unsubscribe, consent, body_ht
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": f"{chapter.name} <{chapter.slug}.newsletter.itprosig>",
+        "List-Id": f"{single_line(chapter.name)} <{chapter.slug}.newsletter.itprosig>",
         "Precedence": "bulk",
     }
     return rendered, headers
@@ -118,6 +122,12 @@ def render_newsletter(newsletter, membership, *, body_html=None, test=False):
     )
 
 
+def bulk_sender(chapter):
+    """Return the newsletter's From: the chapter's name, on one line, over the bulk address."""
+    name, address = parseaddr(sender(chapter, bulk=True))
+    return formataddr((single_line(chapter.name), address))
+
+
 def newsletter_send_test(*, newsletter, member):
     """Send the newsletter to one organizer, as a subscriber would see it, marked as a test."""
     membership = Membership.objects.filter(chapter=newsletter.chapter, member=member).first() or Membership(
@@ -132,7 +142,7 @@ def newsletter_send_test(*, newsletter, member):
             member=member,
             chapter=newsletter.chapter,
             headers=headers,
-            from_email=sender(newsletter.chapter, bulk=True),
+            from_email=bulk_sender(newsletter.chapter),
         )
 
 
@@ -174,6 +184,44 @@ def newsletter_send_now(*, newsletter):
     return newsletter
 
 
+def newsletter_resume(*, newsletter):
+    """Send a failed newsletter's deliveries that did not go out (failed ones again), after commit.
+
+    Members who unsubscribed meanwhile are skipped when their batch runs, as in any send.
+    """
+    with transaction.atomic():
+        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        if newsletter.status != Newsletter.Status.FAILED:
+            raise NewsletterError(_("Only a newsletter whose sending failed can be resumed."))
+        Delivery.objects.filter(
+            newsletter=newsletter, status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]
+        ).update(status=Delivery.Status.PENDING, claimed_at=None, queued_at=None, attempts=0, last_error="")
+        newsletter.status = Newsletter.Status.SENDING
+        newsletter.last_error = ""
+        newsletter.save(update_fields=["status", "last_error", "updated_at"])
+        pk = newsletter.pk
+        transaction.on_commit(lambda: _enqueue_start(pk))
+    return newsletter
+
+
+def newsletter_fail(*, newsletter_pk, error):
+    """Stop a sending newsletter as failed with its reason: the admin shows it and offers a resume."""
+    Newsletter.objects.filter(pk=newsletter_pk, status=Newsletter.Status.SENDING).update(
+        status=Newsletter.Status.FAILED, last_error=error[:2000]
+    )
+
+
+def newsletter_fail_instead_of_retrying(*, newsletter_pk):
+    """Stop a send whose retry nobody would run (tasks run eagerly, no worker): failed, with why."""
+    error = (
+        Delivery.objects.filter(newsletter_id=newsletter_pk, status=Delivery.Status.PENDING)
+        .exclude(last_error="")
+        .values_list("last_error", flat=True)
+        .first()
+    )
+    newsletter_fail(newsletter_pk=newsletter_pk, error=error or _("The mail server could not be reached."))
+
+
 def _enqueue_start(newsletter_pk):
     from members.tasks import start_newsletter
 
@@ -187,14 +235,13 @@ def newsletter_dispatch(*, newsletter_pk, deliveries=None):
     """Queue batch tasks for the newsletter's pending deliveries not queued yet; return how many."""
     from members.tasks import send_newsletter_batch
 
-    now = timezone.now()
     if deliveries is None:
         deliveries = Delivery.objects.filter(
             newsletter_id=newsletter_pk, status=Delivery.Status.PENDING, queued_at__isnull=True
         )
     pks = list(deliveries.order_by("pk").values_list("pk", flat=True))
     # One UPDATE for every batch rather than one each: the first batches start sending sooner.
-    Delivery.objects.filter(pk__in=pks).update(queued_at=now)
+    Delivery.objects.filter(pk__in=pks).update(queued_at=timezone.now())
     batches = 0
     for batch in batched(pks, settings.MAIL_BATCH_SIZE):
         try:
@@ -212,57 +259,60 @@ def newsletter_dispatch(*, newsletter_pk, deliveries=None):
     return batches
 
 
-def _claim_sql():
-    quote = connection.ops.quote_name
-    fields = {name: quote(Delivery._meta.get_field(name).column) for name in _CLAIM_FIELDS}
-    table = quote(Delivery._meta.db_table)
-    return (
-        f"UPDATE {table} SET {fields['claimed_at']} = %s WHERE {fields['id']} IN ("  # noqa: S608 (names from the model)
-        f"SELECT {fields['id']} FROM {table} WHERE {fields['newsletter']} = %s AND {fields['id']} = ANY(%s)"
-        f" AND {fields['status']} = %s AND ({fields['claimed_at']} IS NULL OR {fields['claimed_at']} < %s)"
-        f" ORDER BY {fields['id']} FOR UPDATE SKIP LOCKED)"
-        f" RETURNING {fields['id']}, {fields['member']}, {fields['attempts']}"
-    )
-
-
-_CLAIM_FIELDS = ("id", "newsletter", "member", "status", "claimed_at", "attempts")
-
-
 def _claim(newsletter_pk, delivery_pks):
     """Take the batch's rows that are still pending and not held by a live worker.
 
-    Return them as Delivery objects (pk, member_id, attempts), in pk order. One statement: it
-    locks the delivery rows only (an ORM select_for_update ordered through the newsletter locked
-    the newsletter row too, so two workers claiming at the same instant skipped each other's
-    batches), skips rows another transaction holds, and stamps the claim.
+    Return them as Delivery objects (pk, member_id, attempts), in pk order. On PostgreSQL rows
+    another worker is claiming at this instant are skipped rather than waited for; SQLite runs one
+    writer at a time and ignores the lock.
     """
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.MAIL_BATCH_LEASE_SECONDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _claim_sql(), [now, newsletter_pk, list(delivery_pks), Delivery.Status.PENDING.value, stale]
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(newsletter_id=newsletter_pk, pk__in=delivery_pks, status=Delivery.Status.PENDING)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+            .order_by("pk")
+            .values_list("pk", "member_id", "attempts")
         )
-        rows = sorted(cursor.fetchall())
+        Delivery.objects.filter(pk__in=[pk for pk, _member, _attempts in rows]).update(claimed_at=now)
     return [
-        Delivery(
-            pk=pk,
-            newsletter_id=newsletter_pk,
-            member_id=member_id,
-            attempts=attempts,
-            status=Delivery.Status.PENDING,
-            claimed_at=now,
-        )
+        Delivery(pk=pk, newsletter_id=newsletter_pk, member_id=member_id, attempts=attempts, claimed_at=now)
         for pk, member_id, attempts in rows
     ]
 
 
 def newsletter_send_batch(*, newsletter_pk, delivery_pks):
-    """Send one batch (over a few connections); return seconds to wait before a retry, or None."""
-    deliveries = _claim(newsletter_pk, delivery_pks)
-    if not deliveries:
-        _finish_if_done(newsletter_pk)
-        return _retry_if_left_behind(delivery_pks)
-    claimed = [delivery.pk for delivery in deliveries]
+    """Send one batch over one connection; return seconds to wait before a retry, or None.
+
+    A batch that breaks (a bug, a misconfigured mailer) gives its rows back and stops the
+    newsletter as failed, rather than leaving it "sending" with nobody working on it.
+    """
+    if not Newsletter.objects.filter(pk=newsletter_pk, status=Newsletter.Status.SENDING).exists():
+        return None  # failed (resumed later with new batches) or already finished
+    deliveries = []
+    try:
+        deliveries = _claim(newsletter_pk, delivery_pks)
+        if not deliveries:
+            _finish_if_done(newsletter_pk)
+            return _retry_if_left_behind(delivery_pks)
+        retry_in = _send(newsletter_pk, deliveries)
+    except Exception as exc:
+        logger.exception("Newsletter %s: a batch failed.", newsletter_pk)
+        Delivery.objects.filter(
+            pk__in=[d.pk for d in deliveries], status=Delivery.Status.PENDING
+        ).update(claimed_at=None)
+        newsletter_fail(newsletter_pk=newsletter_pk, error=describe(exc))
+        return None
+    _finish_if_done(newsletter_pk)
+    if retry_in or len(deliveries) == len(set(delivery_pks)):
+        return retry_in  # every row was this worker's: none can have been left behind
+    return _retry_if_left_behind(delivery_pks)
+
+
+def _send(newsletter_pk, deliveries):
+    """Send the claimed deliveries; return a retry delay after a passing failure, else None."""
     newsletter = Newsletter.objects.select_related("chapter").get(pk=newsletter_pk)
     memberships = {
         m.member_id: m
@@ -270,8 +320,6 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
             chapter_id=newsletter.chapter_id, member_id__in=[d.member_id for d in deliveries]
         ).select_related("member")
     }
-    sender_ = _BatchSender(newsletter)
-    sent = _SentLedger(claimed)
     jobs = []
     for delivery in deliveries:
         membership = memberships.get(delivery.member_id)
@@ -281,159 +329,66 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
             continue
         membership.chapter = newsletter.chapter
         jobs.append((delivery, membership))
+    ledger = _SentLedger([d.pk for d in deliveries])
+    try:
+        unsent, error = _send_over_one_connection(_Composer(newsletter), jobs, ledger)
+    finally:
+        ledger.flush()
+    if not unsent:
+        return None
+    if not is_transient(error):
+        # The server refuses the whole send (the sender address, the login): no retry will help.
+        Delivery.objects.filter(pk__in=[d.pk for d in unsent]).update(claimed_at=None)
+        newsletter_fail(newsletter_pk=newsletter_pk, error=describe(error))
+        return None
+    return _release(unsent, describe(error))
+
+
+def _send_over_one_connection(composer, jobs, ledger):
+    """Send jobs [(delivery, membership)] in order; return (deliveries not sent, error) or ([], None).
+
+    Over SMTP the batch shares one connection. Any other backend (files under `make run`, the
+    console) gets one per message, so var/mail/ holds one file per email as it does for the outbox;
+    the backends are kept until the batch ends, as the file backend names a file after its object.
+    """
     connection = mail.mailers.default
-    lanes = min(connections_per_batch(), len(jobs) // _MIN_MESSAGES_PER_LANE)
+    shared = isinstance(connection, SMTPBackend)
+    opened = []
     try:
-        if isinstance(connection, SMTPBackend) and lanes > 1:
-            unsent, error = _send_over_lanes(sender_, jobs, sent, lanes)
-        else:
-            unsent, error = _send_in_order(sender_, jobs, sent, connection)
-    finally:
-        sent.flush()
-    # The server or the connection was in trouble: give back what was not sent, for a retry.
-    retry_in = _release(unsent, error) if unsent else None
-    _finish_if_done(newsletter_pk)
-    if retry_in or len(claimed) == len(set(delivery_pks)):
-        return retry_in  # every row was this worker's: none can have been left behind
-    return _retry_if_left_behind(delivery_pks)
-
-
-# Each batch sends over a few SMTP connections at once: a message waits for four replies
-# (MAIL, RCPT, DATA, end of data), and a single connection leaves the server idle while the worker
-# prepares the next message or waits to be scheduled. Postfix and hosted relays accept far more
-# concurrent connections than this; MAIL_BATCH_CONNECTIONS = 1 sends one message after another.
-_MIN_MESSAGES_PER_LANE = 10
-
-
-def connections_per_batch():
-    """Return how many SMTP connections a batch sends over at once."""
-    return max(1, settings.MAIL_BATCH_CONNECTIONS)
-
-
-def _send_in_order(sender_, jobs, sent, connection):
-    """Send jobs [(delivery, membership)] one after another over `connection`.
-
-    Return (deliveries not sent, error) after a passing failure; ([], "") when all were handled.
-    """
-    try:
-        connection.open()
-    except OSError as exc:  # the connection could not even be opened
-        return [delivery for delivery, _membership in jobs], describe(exc)
-    try:
+        if shared:
+            connection.open()
         for position, (delivery, membership) in enumerate(jobs):
+            if not shared:
+                connection = mail.mailers.default
+                opened.append(connection)
             try:
-                sender_.send(connection, membership)
-            except Exception as exc:  # recorded per recipient below
-                if not is_transient(exc):
-                    _record(delivery, Delivery.Status.FAILED, error=describe(exc))
-                    continue
-                return [d for d, _membership in jobs[position:]], describe(exc)
-            sent.add(delivery)
-        return [], ""
-    finally:
-        _close_quietly(connection)
-
-
-_LANE_DONE = object()
-
-
-def _send_over_lanes(sender_, jobs, sent, lanes):
-    """Send jobs over `lanes` SMTP connections at once; return as `_send_in_order` does.
-
-    This thread prepares each message and records every outcome (the database is used from this
-    thread only); each lane thread opens its own connection and only hands messages over. A lane
-    takes each message from one shared queue, so a message goes out at most once; after a passing
-    failure every lane stops after its current message and what is left is given back.
-    """
-    work = queue.SimpleQueue()
-    outcomes = queue.SimpleQueue()
-    stop = threading.Event()
-
-    def lane():
-        connection = mail.mailers.default
-        try:
-            try:
-                connection.open()
+                connection.send_messages([composer.message(membership)])
             except Exception as exc:
-                stop.set()
-                outcomes.put((None, exc))
-                return
-            while not stop.is_set():
-                item = work.get()
-                if item is None:
-                    break
-                position, payload = item
-                try:
-                    sender_.deliver(connection, payload)
-                except Exception as exc:
-                    if is_transient(exc):
-                        stop.set()
-                    outcomes.put((position, exc))
-                    continue
-                outcomes.put((position, None))
-            _close_quietly(connection)
-        finally:
-            outcomes.put(_LANE_DONE)
-
-    threads = [threading.Thread(target=lane, daemon=True) for _ in range(lanes)]
-    for thread in threads:
-        thread.start()
-    handled = set()
-    error = ""
-
-    def record(outcome):
-        nonlocal error
-        position, exc = outcome
-        if exc is None:
-            handled.add(position)
-            sent.add(jobs[position][0])
-        elif position is not None and not is_transient(exc):
-            handled.add(position)
-            _record(jobs[position][0], Delivery.Status.FAILED, error=describe(exc))
-        elif not error:
-            error = describe(exc)
-
-    running = lanes
-    try:
-        for position, (_delivery, membership) in enumerate(jobs):
-            if stop.is_set():
-                break
-            try:
-                payload = sender_.prepare(membership, stamped=True)
-            except Exception as exc:  # this one message cannot be built: fail it, send the rest
-                handled.add(position)
-                _record(jobs[position][0], Delivery.Status.FAILED, error=describe(exc))
+                if is_transient(exc) or _refuses_everyone(exc):
+                    return [d for d, _membership in jobs[position:]], exc
+                _record(delivery, Delivery.Status.FAILED, error=describe(exc))
                 continue
-            work.put((position, payload))
-            while True:  # record what the lanes finished meanwhile, without waiting
-                try:
-                    outcome = outcomes.get_nowait()
-                except queue.Empty:
-                    break
-                if outcome is _LANE_DONE:
-                    running -= 1
-                else:
-                    record(outcome)
+            ledger.add(delivery)
+        return [], None
+    except OSError as exc:  # the connection could not even be opened
+        return [d for d, _membership in jobs], exc
     finally:
-        for _thread in threads:
-            work.put(None)
-        while running:
-            outcome = outcomes.get()
-            if outcome is _LANE_DONE:
-                running -= 1
-            else:
-                record(outcome)
-        for thread in threads:
-            thread.join()
-    unsent = [delivery for position, (delivery, _m) in enumerate(jobs) if position not in handled]
-    return unsent, error or (_("Not sent: the batch stopped before this message.") if unsent else "")
+        for used in [connection] if shared else opened:
+            _close_quietly(used)
+
+
+def _refuses_everyone(exc):
+    """Return whether a failure is the server's (sender, login, relay), not this one recipient's."""
+    return isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError) or (
+        isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code in (530, 535, 554)
+    )
 
 
 def _close_quietly(connection):
     try:
         connection.close()
     except Exception:  # closing a broken connection: nothing left to save
-        logger.debug("Closing the SMTP connection failed.", exc_info=True)
+        logger.debug("Closing the mail connection failed.", exc_info=True)
 
 
 def _retry_if_left_behind(delivery_pks):
@@ -448,136 +403,56 @@ def _retry_if_left_behind(delivery_pks):
     return retry_delay(1) if left.exists() else None
 
 
-# Markdown and the templates cost tens of milliseconds per language, and a worker sends many
-# batches of the same newsletter: it keeps the last few renderings (with placeholders), keyed by
-# everything they are made of, so an edited newsletter or chapter is rendered afresh.
-_RENDERINGS = {}
-_RENDERINGS_KEPT = 8
+class _Composer:
+    """Build one newsletter for each member as a Django email, each language rendered once.
 
-
-def _renderings(newsletter):
-    """Return the kept {"body_html", language: (rendered, headers)} of a newsletter."""
-    chapter = newsletter.chapter
-    key = (
-        newsletter.pk,
-        newsletter.updated_at,
-        newsletter.subject,
-        newsletter.body,
-        tuple(getattr(chapter, field.attname) for field in chapter._meta.concrete_fields),
-    )
-    if key not in _RENDERINGS:
-        if len(_RENDERINGS) >= _RENDERINGS_KEPT:
-            _RENDERINGS.clear()
-        _RENDERINGS[key] = {"body_html": markdown_to_html(newsletter.body)}
-    return _RENDERINGS[key]
-
-
-class _BatchSender:
-    """Send one newsletter to members, each language rendered once per batch.
-
-    Over Django's SMTP backend the messages are stamped from a per-language template (bulk.py);
-    with any other backend (files, console, tests) each is built as a Django email.
+    Django's email (the standard library's email package underneath) writes every header, so a
+    value holding a line break is refused rather than starting a header of its own.
     """
 
     def __init__(self, newsletter):
         self.newsletter = newsletter
-        self.renderings = _renderings(newsletter)
-        self.body_html = self.renderings["body_html"]
-        self.from_email = sender(newsletter.chapter, bulk=True)
-        self.envelope_from = parseaddr(self.from_email)[1]
-        self.templates = {}
-        self.unsubscribe_parts = {}
-        self.consent_dates = {}
+        self.body_html = markdown_to_html(newsletter.body)
+        self.from_email = bulk_sender(newsletter.chapter)
+        self.reply_to = single_line(newsletter.chapter.contact_email)
+        self.renderings = {}
 
-    def unsubscribe(self, member, language):
-        """Return the member's unsubscribe URL: the URL is reversed once per language, not per member.
-
-        Tokens are URL-safe (base64 and ':'), so reversing with the token or putting it in place of
-        a letters-only placeholder gives the same URL.
-        """
-        chapter_id = self.newsletter.chapter_id
-        if language not in self.unsubscribe_parts:
-            with translation.override(language):
-                path = reverse("mail:unsubscribe", kwargs={"token": bulk.SLOT_SIGNED})
-            parts = absolute_url(path).split(bulk.SLOT_SIGNED)
-            self.unsubscribe_parts[language] = parts if len(parts) == 2 else None
-        parts = self.unsubscribe_parts[language]
-        if parts is None:
-            with translation.override(language):
-                return unsubscribe_url(member_id=member.pk, chapter_id=chapter_id)
-        return f"{parts[0]}{unsubscribe_token(member_id=member.pk, chapter_id=chapter_id)}{parts[1]}"
-
-    def consent(self, membership, language):
-        """Return the consent day as the footer shows it, formatted once per day and language."""
-        if membership.newsletter_consent_at is None:
-            return ""
-        day = timezone.localtime(membership.newsletter_consent_at, self.newsletter.chapter.tzinfo).date()
-        key = (day, language)
-        if key not in self.consent_dates:
-            with translation.override(language):
-                self.consent_dates[key] = date_format(day, "j F Y")
-        return self.consent_dates[key]
-
-    def _template(self, language):
-        if language not in self.templates:
-            if language not in self.renderings:
-                self.renderings[language] = render_newsletter_for(
-                    self.newsletter,
-                    language=language,
-                    unsubscribe=bulk.SLOT_UNSUBSCRIBE,
-                    consent=bulk.SLOT_CONSENT,
-                    body_html=self.body_html,
-                )
-            rendered, headers = self.renderings[language]
-            # Built per batch from the kept rendering: a fresh Date header and boundary.
-            self.templates[language] = bulk.BulkTemplate(
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                from_email=self.from_email,
-                headers=headers,
-                reply_to=self.newsletter.chapter.contact_email,
+    def _rendering(self, language):
+        if language not in self.renderings:
+            self.renderings[language] = render_newsletter_for(
+                self.newsletter,
+                language=language,
+                unsubscribe=SLOT_UNSUBSCRIBE,
+                consent=SLOT_CONSENT,
+                body_html=self.body_html,
             )
-        return self.templates[language]
+        return self.renderings[language]
 
-    def prepare(self, membership, *, stamped):
-        """Return what `deliver` sends to the member: wire bytes when `stamped` and possible,
-        else a Django email."""
+    def message(self, membership):
         member = membership.member
         language = member.preferred_language
-        msgid = message_id("itprosig.newsletter", self.newsletter.pk, member.pk)
-        if stamped:
-            wire = self._template(language).stamp(
-                to=member.email,
-                message_id=msgid,
-                unsubscribe=self.unsubscribe(member, language),
-                consent=self.consent(membership, language),
-            )
-            if wire is not None:
-                return (member.email, wire)
-        rendered, headers = render_newsletter(self.newsletter, membership, body_html=self.body_html)
-        headers["Message-ID"] = msgid
+        rendered, headers = self._rendering(language)
+        with translation.override(language):
+            unsubscribe = unsubscribe_url(member_id=member.pk, chapter_id=self.newsletter.chapter_id)
+        consent = consent_date(membership, language)
+
+        def fill(text):
+            return text.replace(SLOT_UNSUBSCRIBE, unsubscribe).replace(SLOT_CONSENT, consent)
+
         return build_message(
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
+            subject=single_line(rendered.subject),
+            text=fill(rendered.text),
+            html=fill(rendered.html),
             from_email=self.from_email,
             to=member.email,
-            headers=headers,
-            reply_to=self.newsletter.chapter.contact_email,
+            headers={
+                **headers,
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "Message-ID": message_id("itprosig.newsletter", self.newsletter.pk, member.pk),
+            },
+            reply_to=self.reply_to,
+            email_class=OneLineHeadersEmail,
         )
-
-    def deliver(self, connection, payload):
-        """Hand one prepared message to an open connection; raise what the server answered."""
-        if isinstance(payload, tuple):
-            to, wire = payload
-            connection.connection.sendmail(self.envelope_from, [to], wire)
-        else:
-            connection.send_messages([payload])
-
-    def send(self, connection, membership):
-        stamped = isinstance(getattr(connection, "connection", None), smtplib.SMTP)
-        self.deliver(connection, self.prepare(membership, stamped=stamped))
 
 
 class _SentLedger:
@@ -606,28 +481,20 @@ class _SentLedger:
 
     def flush(self):
         if self.pending:
-            now = timezone.now()
             Delivery.objects.filter(pk__in=self.pending).update(
-                status=Delivery.Status.SENT, sent_at=now, last_error="", attempts=F("attempts") + 1
+                status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
             )
             self.pending = []
         if time.monotonic() - self.claimed_at >= self.renew_after:
-            self.renew()
-
-    def renew(self):
-        """Renew the claim on the rest of the batch: this worker is alive and still sending."""
-        self.claimed_at = time.monotonic()
-        Delivery.objects.filter(pk__in=self.claimed, status=Delivery.Status.PENDING).update(
-            claimed_at=timezone.now()
-        )
+            self.claimed_at = time.monotonic()
+            Delivery.objects.filter(pk__in=self.claimed, status=Delivery.Status.PENDING).update(
+                claimed_at=timezone.now()
+            )
 
 
 def _record(delivery, status, *, error=""):
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=status,
-        sent_at=timezone.now() if status == Delivery.Status.SENT else None,
-        last_error=error,
-        attempts=delivery.attempts + 1,
+        status=status, sent_at=None, last_error=error, attempts=delivery.attempts + 1
     )
 
 
@@ -647,11 +514,18 @@ def _release(deliveries, error):
 
 
 def _finish_if_done(newsletter_pk):
-    """Mark a sending newsletter sent once no delivery is pending."""
-    pending = Delivery.objects.filter(newsletter_id=newsletter_pk, status=Delivery.Status.PENDING)
-    Newsletter.objects.filter(pk=newsletter_pk, status=Newsletter.Status.SENDING).filter(
-        ~Exists(pending)
-    ).update(status=Newsletter.Status.SENT, sent_at=timezone.now())
+    """Mark a sending newsletter sent once no delivery is pending; failed if none could be sent."""
+    deliveries = Delivery.objects.filter(newsletter_id=newsletter_pk)
+    done = Newsletter.objects.filter(pk=newsletter_pk, status=Newsletter.Status.SENDING).filter(
+        ~Exists(deliveries.filter(status=Delivery.Status.PENDING))
+    )
+    if done.filter(~Exists(deliveries.filter(status=Delivery.Status.SENT))).exists():
+        failed = deliveries.filter(status=Delivery.Status.FAILED)
+        failure = failed.values_list("last_error", flat=True).first()
+        if failure is not None:
+            newsletter_fail(newsletter_pk=newsletter_pk, error=failure)
+            return
+    done.update(status=Newsletter.Status.SENT, sent_at=timezone.now())
 
 
 def newsletter_requeue_stalled(*, now=None):
@@ -691,11 +565,10 @@ def newsletter_start_due(*, now=None):
 
 def newsletter_progress(newsletter):
     """Return {"total", "sent", "failed", "skipped", "pending"} for the admin's progress display."""
-    counts = Delivery.objects.filter(newsletter=newsletter).aggregate(
+    return Delivery.objects.filter(newsletter=newsletter).aggregate(
         total=Count("pk"),
         sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
         failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
         skipped=Count("pk", filter=Q(status=Delivery.Status.SKIPPED)),
         pending=Count("pk", filter=Q(status=Delivery.Status.PENDING)),
     )
-    return counts

@@ -1,6 +1,7 @@
 """Build the wire message for a stored email, and tell a passing SMTP failure from a final one."""
 
 import base64
+import email.policy
 import hashlib
 import hmac
 import smtplib
@@ -45,6 +46,17 @@ class CalendarEmail(EmailMultiAlternatives):
         return msg
 
 
+class OneLineHeadersEmail(CalendarEmail):
+    """An email whose header lines may run to SMTP's 998-octet limit instead of folding at 78.
+
+    The email package folds a long header value with no space in it (a List-Unsubscribe URL) into
+    RFC 2047 encoded words, which mail clients do not decode there: one-click unsubscribe breaks.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def calendar_file(ics_text, method):
     """Return the calendar as an .ics file too, for clients that only offer attachments."""
     part = MIMEPart()
@@ -70,9 +82,10 @@ def build_message(
     calendar="",
     calendar_method="",
     attachments=(),
+    email_class=CalendarEmail,
 ):
     """Return a multipart (text, HTML, optional calendar) email ready for a connection."""
-    email = CalendarEmail(
+    email = email_class(
         subject=subject,
         body=text,
         from_email=from_email,

@@ -170,7 +170,7 @@ class RefusingBackend:
         pass
 
     def send_messages(self, messages):
-        raise AssertionError("never opened")
+        self.open()  # as Django's backends do
 
 
 class RejectingBackend:
@@ -270,3 +270,87 @@ def test_sweeper_leaves_batches_waiting_in_the_queue_alone(chapter, newsletter, 
     )
     waiting.refresh_from_db()
     assert waiting.status == Delivery.Status.PENDING
+
+
+class SenderRefusingServer:
+    """aiosmtpd that refuses the sending address for good (550), until told to accept it."""
+
+    def __init__(self):
+        self.refuse = True
+        self.received = []
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse:
+            return "550 5.7.1 Sender address rejected"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.extend(envelope.rcpt_tos)
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_smtp(settings):
+    from aiosmtpd.controller import Controller
+
+    from .conftest import use_smtp
+    from .services import free_port
+
+    handler = SenderRefusingServer()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    use_smtp(settings, port)
+    yield handler
+    controller.stop()
+
+
+def test_send_refused_for_good_shows_failed_with_the_reason_then_resumes(
+    chapter, newsletter, refusing_smtp, django_capture_on_commit_callbacks
+):
+    members = subscribe(chapter, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletters.newsletter_send_now(newsletter=newsletter)
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.FAILED
+    assert "550" in newsletter.last_error and "Sender address rejected" in newsletter.last_error
+    assert refusing_smtp.received == []
+
+    refusing_smtp.refuse = False  # the relay's configuration is fixed
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletters.newsletter_resume(newsletter=newsletter)
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.SENT and newsletter.last_error == ""
+    assert sorted(refusing_smtp.received) == sorted(m.email for m in members)
+    with pytest.raises(newsletters.NewsletterError):
+        newsletters.newsletter_resume(newsletter=newsletter)
+
+
+class BrokenBackend:
+    """A mail backend that fails in an unexpected way (a bug, a misconfiguration)."""
+
+    def __init__(self, **kwargs):
+        pass
+
+    def open(self):
+        raise RuntimeError("mail backend misconfigured")
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise RuntimeError("mail backend misconfigured")
+
+
+def test_send_crashing_shows_failed_not_sending_forever(
+    chapter, newsletter, settings, django_capture_on_commit_callbacks
+):
+    use_mailer(settings, f"{__name__}.BrokenBackend")
+    subscribe(chapter, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletters.newsletter_send_now(newsletter=newsletter)
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.FAILED
+    assert "mail backend misconfigured" in newsletter.last_error
+    assert newsletters.newsletter_progress(newsletter)["sent"] == 0
