@@ -214,3 +214,10 @@ def test_export_lists_check_ins_done_as_volunteer(member_client):
         "chapter": "MITPro",
         "checked_in_at": at.isoformat(),
     }
+
+
+def test_delete_page_says_cancellations_are_emailed_before_erasure(member_client):
+    page = text(member_client.get(reverse("members:delete")))
+    assert "we first email you a cancellation for each upcoming meeting" in page
+    french = text(member_client.get("/fr" + reverse("members:delete")))
+    assert "nous vous envoyons d’abord une annulation pour chaque rencontre à venir" in french
