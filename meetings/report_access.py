@@ -49,7 +49,11 @@ class ReportScope:
         return Period(self.spans[0].first, self.spans[-1].last)
 
     def permits(self, period):
-        return self.spans is None or any(period.within(span) for span in self.spans)
+        return self.spans is None or self.span_of(period) is not None
+
+    def span_of(self, period):
+        """Return the sponsored span holding the whole period, or None (always None for organizers)."""
+        return next((span for span in self.spans or () if period.within(span)), None)
 
     def clamp(self, period):
         """Return the part of `period` the reader may see, or None.

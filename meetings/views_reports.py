@@ -155,6 +155,8 @@ def _chapter_body(scope, period, today):
         "charts": charts,
         "presets": _presets(scope, today),
         "liaison": scope.role == LIAISON,
+        # The one sponsorship this period lies in: the liaison's note names it, not the gaps around it.
+        "sponsored": scope.span_of(period),
         "no_show_pct": percent(report.figures.no_show_rate),
         "qs": _period_query(period),
     }

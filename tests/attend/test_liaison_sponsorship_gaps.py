@@ -70,13 +70,21 @@ def test_liaison_period_in_gap_between_sponsorships_is_refused(client, gap, firs
         assert "Your sponsorship of IT Pro Toronto covers" in response.content.decode()
 
 
-@pytest.mark.parametrize(("first", "last"), [("2025-01-01", "2025-03-31"), ("2025-07-15", "2025-09-30")])
-def test_liaison_period_within_one_sponsorship_is_read(client, gap, first, last):
+@pytest.mark.parametrize(
+    ("first", "last", "sponsored"),
+    [
+        ("2025-01-01", "2025-03-31", "figures from Jan. 1, 2025 to March 31, 2025"),
+        ("2025-07-15", "2025-09-30", "figures from July 1, 2025 to Sept. 30, 2025"),
+    ],
+)
+def test_liaison_period_within_one_sponsorship_is_read(client, gap, first, last, sponsored):
     client.force_login(gap["liaison"])
     for url in _chapter_urls(first, last):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "May talk" not in response.content.decode()
+    # The note names the sponsorship read, not a stretch running through the gap.
+    assert sponsored in client.get(_chapter_urls(first, last)[0]).text
 
 
 def test_liaison_meeting_report_in_gap_is_refused(client, gap):
