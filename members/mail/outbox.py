@@ -160,6 +160,18 @@ def enqueue(message_pk):
 # once sent, or failed for good, nothing personal stays on them.
 REDACT_AFTER_SEND = "redact_after_send"
 ERASED_ADDRESS = "erased@invalid.example.org"
+# What a redacted row keeps: its kind, subject, chapter, state and dates; the error could quote
+# the address.
+_REDACTED = {
+    "to_email": ERASED_ADDRESS,
+    "body_text": "",
+    "body_html": "",
+    "headers": {},
+    "calendar": "",
+    "attachments": [],
+    "composer": {},
+    "last_error": "",
+}
 
 
 def outbox_compose_now(*, rows):
@@ -186,18 +198,6 @@ def outbox_forget_member(*, member, keep):
         mine.filter(status=OutboxMessage.Status.PENDING).exclude(pk__in=keep_pks).delete()
         mine.filter(pk__in=keep_pks).update(composer={REDACT_AFTER_SEND: True})
         mine.exclude(status=OutboxMessage.Status.PENDING).update(**_REDACTED)
-
-
-_REDACTED = {
-    "to_email": ERASED_ADDRESS,
-    "body_text": "",
-    "body_html": "",
-    "headers": {},
-    "calendar": "",
-    "attachments": [],
-    "composer": {},
-    "last_error": "",
-}
 
 
 def _redact_if_asked(row):
