@@ -21,7 +21,21 @@ class VenueInline(ChapterScopedTabularInline):
     fields = ["name", "address", "city", "capacity", "map_url", "accessibility_notes"]
 
 
-class ChapterRoleInline(ChapterScopedTabularInline):
+class TeamChoicesMixin:
+    """An organizer gives a role only to members of their chapters, never to a staff account.
+
+    Staff and superuser accounts are the network's administrators: an organizer can neither
+    promote nor demote them through a chapter role.
+    """
+
+    def narrow_choices(self, request, field_name, queryset):
+        queryset = super().narrow_choices(request, field_name, queryset)
+        if field_name == "user" and not request.user.is_superuser:
+            return queryset.filter(is_staff=False, is_superuser=False)
+        return queryset
+
+
+class ChapterRoleInline(TeamChoicesMixin, ChapterScopedTabularInline):
     model = ChapterRole
     extra = 0
     fields = ["user", "role", "since"]
@@ -31,6 +45,8 @@ class ChapterRoleInline(ChapterScopedTabularInline):
 @admin.register(Chapter)
 class ChapterAdmin(ChapterScopedAdmin):
     chapter_path = ""
+    # The member count groups rows, and a grouped query drops the model's ordering: say it here.
+    ordering = ["name"]
     list_display = ["name", "city", "region", "status", "founded_on", "member_count"]
     list_filter = ["status", "region", "country"]
     search_fields = ["name", "city", "slug"]
@@ -72,7 +88,7 @@ class VenueAdmin(ChapterScopedAdmin):
 
 
 @admin.register(ChapterRole)
-class ChapterRoleAdmin(ChapterScopedAdmin):
+class ChapterRoleAdmin(TeamChoicesMixin, ChapterScopedAdmin):
     list_display = ["user", "chapter", "role", "since"]
     list_filter = ["role", "chapter"]
     list_select_related = ["user", "chapter"]

@@ -2,12 +2,22 @@
 
 An admin for a chapter-owned model subclasses ChapterScopedAdmin (or the inline variant) and names
 the lookup path from the model to its chapter in `chapter_path`. The list, the change and delete
-views, the foreign-key choices and the permissions then all follow the user's organizer roles:
-a superuser sees everything, an organizer only their chapters, anyone else nothing.
+views, the foreign-key and many-to-many choices and the permissions then all follow the user's
+organizer roles: a superuser sees everything, an organizer only their chapters, anyone else nothing.
+
+A choice is offered, and accepted on the server, exactly when the chosen row is in the list the
+user would see in that model's own admin: the form field's queryset is what validates a submitted
+id, whatever the widget (select, raw id, autocomplete).
+
+Every admin class here also refuses malformed input before it reaches the database: an object id
+that cannot be a primary key is a 404, a NUL byte in a form or a malformed action selection a 400.
 """
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import BadRequest, ValidationError
+from django.http import Http404
 
 from .models import Chapter
 from .permissions import organized_chapter_ids
@@ -29,7 +39,74 @@ def scoped_list_filter(model, item):
     return item
 
 
-class ChapterScopeMixin:
+def _is_primary_key(model, value):
+    try:
+        model._meta.pk.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return "\x00" not in str(value)
+
+
+class AdminInputGuardMixin:
+    """Answer malformed ids, NUL bytes and malformed action selections with a 404 or 400, never a 500.
+
+    Django's admin hands such values to the database, which fails on them (PostgreSQL refuses NUL
+    in text; an integer key refuses "abc"). Addresses holding NUL never get here (see
+    itprosig.middleware); form bodies and ids in the path do.
+    """
+
+    def check_admin_input(self, request, object_id=None):
+        if object_id is not None and not _is_primary_key(self.model, object_id):
+            raise Http404
+        if request.method != "POST":
+            return
+        if any("\x00" in key or "\x00" in value for key, values in request.POST.lists() for value in values):
+            raise BadRequest("NUL byte in the form")
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not all(_is_primary_key(self.model, pk) for pk in selected):
+            raise BadRequest("Malformed selection for an admin action")
+
+    def changelist_view(self, request, extra_context=None):
+        self.check_admin_input(request)
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        self.check_admin_input(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.check_admin_input(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_admin_input(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete view passes its term straight here.
+        if "\x00" in search_term:
+            raise BadRequest("NUL byte in a search")
+        return super().get_search_results(request, queryset, search_term)
+
+
+def scoped_choices(request, admin_site, queryset):
+    """Return the rows of `queryset` this user may choose: those their own admin list would show.
+
+    A model with a chapter-scoped admin offers its rows of the user's chapters; one the user may
+    see network-wide (topics) offers all; any other model (no admin, or one the user may not
+    open) offers nothing to anyone but a superuser.
+    """
+    if request.user.is_superuser:
+        return queryset
+    model_admin = admin_site._registry.get(queryset.model)
+    if isinstance(model_admin, ChapterScopeMixin):
+        return model_admin.scope_queryset(request, queryset)
+    if model_admin is not None and model_admin.has_view_permission(request):
+        return queryset
+    return queryset.none()
+
+
+class ChapterScopeMixin(AdminInputGuardMixin):
     #: Lookup path from the model to its Chapter ("" for Chapter itself, "chapter", "meeting__chapter").
     chapter_path = "chapter"
 
@@ -37,11 +114,14 @@ class ChapterScopeMixin:
         field = f"{self.chapter_path}__in" if self.chapter_path else "pk__in"
         return {field: _chapter_ids(request)}
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
+    def scope_queryset(self, request, queryset):
+        """Return the rows of `queryset` (of this admin's model) inside the user's chapters."""
         if request.user.is_superuser:
-            return qs
-        return qs.filter(**self._scope_filter(request)).distinct()
+            return queryset
+        return queryset.filter(**self._scope_filter(request)).distinct()
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
 
     def _allowed(self, request, obj=None):
         user = request.user
@@ -77,18 +157,52 @@ class ChapterScopeMixin:
             return filters
         return [scoped_list_filter(self.model, item) for item in filters]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """Offer only objects of the organizer's chapters in every chapter-owned choice."""
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if request.user.is_superuser or field is None:
+    def narrow_choices(self, request, field_name, queryset):
+        """Return the rows this form may offer in `field_name`, within the user's scope.
+
+        Override to narrow one field further; autocomplete searches for that field follow it.
+        """
+        return queryset
+
+    def _scoped_formfield(self, request, db_field, field):
+        if field is None or not hasattr(field, "queryset"):
             return field
-        ids = _chapter_ids(request)
-        model = db_field.remote_field.model
-        if model is Chapter:
-            field.queryset = field.queryset.filter(pk__in=ids)
-        elif any(f.name == "chapter" for f in model._meta.get_fields()):
-            field.queryset = field.queryset.filter(chapter__in=ids)
+        field.queryset = self.narrow_choices(
+            request, db_field.name, scoped_choices(request, self.admin_site, field.queryset)
+        )
         return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Offer, and accept, only rows the user may see in the chosen model's own admin."""
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._scoped_formfield(request, db_field, field)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._scoped_formfield(request, db_field, field)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        source = self._autocomplete_source(request)
+        if source is not None:
+            # An autocomplete offers what the field it fills would accept.
+            source_admin, field_name = source
+            queryset = source_admin.narrow_choices(request, field_name, queryset)
+        return queryset, may_have_duplicates
+
+    def _autocomplete_source(self, request):
+        """Return (admin, field name) of the form field an autocomplete request searches for."""
+        match = request.resolver_match
+        if match is None or match.url_name != "autocomplete":
+            return None
+        for model, model_admin in self.admin_site._registry.items():
+            opts = model._meta
+            if (opts.app_label, opts.model_name) == (
+                request.GET.get("app_label"),
+                request.GET.get("model_name"),
+            ) and isinstance(model_admin, ChapterScopeMixin):
+                return model_admin, request.GET.get("field_name", "")
+        return None
 
 
 class ChapterScopedAdmin(ChapterScopeMixin, admin.ModelAdmin):
@@ -106,7 +220,7 @@ class ChapterScopedStackedInline(ChapterScopedTabularInline, admin.StackedInline
     template = admin.StackedInline.template
 
 
-class SuperuserOnlyAdmin(admin.ModelAdmin):
+class SuperuserOnlyAdmin(AdminInputGuardMixin, admin.ModelAdmin):
     """For network-wide models (sponsors, topics' deletion): only superusers change them."""
 
     def has_module_permission(self, request):

@@ -5,14 +5,16 @@ manages those chapters' memberships. Superusers manage accounts.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopeMixin, scoped_list_filter
 from chapters.permissions import organized_chapter_ids
 
+from .mail.subscriptions import membership_unsubscribe
 from .models import Member, Membership
 
 
@@ -112,26 +114,17 @@ class MemberAdmin(ChapterScopeMixin, UserAdmin):
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = [
-            "member",
-            "chapter",
-            "joined_at",
-            "source",
-            "newsletter_subscribed",
-            "newsletter_consent_at",
-            "newsletter_consent_source",
-            "newsletter_unsubscribed_at",
-        ]
+        # Newsletter consent is the member's to give (or a consent-checked import's), never an
+        # organizer's on their behalf (CASL): those fields are shown read-only.
+        fields = ["member", "chapter", "joined_at", "source"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("newsletter_subscribed") and not cleaned.get("newsletter_consent_at"):
-            # Anti-spam law (CASL): no newsletter without a recorded consent.
-            self.add_error(
-                "newsletter_consent_at",
-                _("Record when the member consented before subscribing them to the newsletter."),
-            )
-        return cleaned
+
+NEWSLETTER_FIELDS = [
+    "newsletter_subscribed",
+    "newsletter_consent_at",
+    "newsletter_consent_source",
+    "newsletter_unsubscribed_at",
+]
 
 
 @admin.register(Membership)
@@ -143,23 +136,47 @@ class MembershipAdmin(ChapterScopedAdmin):
     search_fields = ["member__email", "member__display_name"]
     date_hierarchy = "joined_at"
     autocomplete_fields = ["member"]
+    readonly_fields = NEWSLETTER_FIELDS
+    actions = ["unsubscribe_from_newsletter"]
     fieldsets = [
         (None, {"fields": ["member", "chapter", "joined_at", "source"]}),
         (
             _("Newsletter"),
             {
-                "fields": [
-                    "newsletter_subscribed",
-                    "newsletter_consent_at",
-                    "newsletter_consent_source",
-                    "newsletter_unsubscribed_at",
-                ]
+                "fields": NEWSLETTER_FIELDS,
+                "description": _(
+                    "Members subscribe themselves (or through an import that records their consent). "
+                    "To honour a request to stop, select them in the list and use the unsubscribe action."
+                ),
             },
         ),
     ]
 
     def get_changeform_initial_data(self, request):
         return {"source": Membership.Source.ADMIN, **super().get_changeform_initial_data(request)}
+
+    @admin.action(description=_("Unsubscribe from the newsletter (at the member's request)"))
+    def unsubscribe_from_newsletter(self, request, queryset):
+        # Anti-spam law (CASL) asks that a request to stop be honoured, however it arrives.
+        done = sum(
+            membership_unsubscribe(member_id=member_id, chapter_id=chapter_id)
+            for member_id, chapter_id in queryset.values_list("member_id", "chapter_id")
+        )
+        if not done:
+            self.message_user(
+                request, _("None of the selected members receives the newsletter."), messages.WARNING
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d member will no longer receive the newsletter.",
+                "%(count)d members will no longer receive the newsletter.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
 
 
 # Newsletters and the email outbox register their admin classes on import.

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member, Membership
-from tests.factories import MemberFactory
 
 from .conftest import PASSWORD
 
@@ -50,34 +49,6 @@ def _membership_post(member, chapter, **extra):
         "newsletter_consent_source": "",
         **extra,
     }
-
-
-def test_admin_membership_subscription_needs_a_consent_time(client, world):
-    toronto = world["chapters"]["toronto"]
-    newcomer = MemberFactory(email="newcomer@example.org")
-    Membership.objects.create(member=newcomer, chapter=world["chapters"]["montreal"])
-    assert client.login(email="admin@example.org", password=PASSWORD)
-    response = client.post(
-        reverse("admin:members_membership_add"),
-        _membership_post(newcomer, toronto, newsletter_subscribed="on"),
-    )
-    assert response.status_code == 200
-    assert "Record when the member consented" in response.content.decode()
-    assert not Membership.objects.filter(member=newcomer, chapter=toronto).exists()
-
-    response = client.post(
-        reverse("admin:members_membership_add"),
-        _membership_post(
-            newcomer,
-            toronto,
-            newsletter_subscribed="on",
-            newsletter_consent_at_0="2026-11-01",
-            newsletter_consent_at_1="19:00:00",
-            newsletter_consent_source="admin",
-        ),
-    )
-    assert response.status_code == 302
-    assert Membership.objects.get(member=newcomer, chapter=toronto).newsletter_subscribed
 
 
 def test_admin_organizer_cannot_add_a_membership_to_another_chapter(client, world):
