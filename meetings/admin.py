@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline
+from chapters.admin_scoping import AdminInputGuardMixin, ChapterScopedAdmin, ChapterScopedTabularInline
 from chapters.models import Chapter
 from chapters.permissions import organized_chapter_ids
 
@@ -29,13 +29,15 @@ from .services.scheduling import (
     meeting_cancel,
     meeting_duplicate_to_next_month,
     meeting_update,
+    meeting_update_check,
+    meeting_version,
 )
 
 _LOCAL_TIME_FIELDS = ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AdminInputGuardMixin, admin.ModelAdmin):
     """Topics are shared by the network: organizers find and add them, superusers curate them."""
 
     list_display = ["name", "slug", "meeting_count"]
@@ -78,6 +80,10 @@ class AgendaItemInline(ChapterScopedTabularInline):
 
 
 class MeetingAdminForm(forms.ModelForm):
+    # What the editor saw: a save from a form opened before someone else's change is refused,
+    # rather than writing back the old guest count, capacity or status it still shows.
+    edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Meeting
         fields = [
@@ -97,6 +103,11 @@ class MeetingAdminForm(forms.ModelForm):
             "guest_count",
         ]
         help_texts = {"starts_at": _("In the chapter's local time.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_version"].initial = meeting_version(self.instance)
 
     def _chapter(self):
         if self.instance.pk:
@@ -126,7 +137,31 @@ class MeetingAdminForm(forms.ModelForm):
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The meeting must end after it starts."))
+        # A cancelled meeting's form has no editable field, and no version to check.
+        if self.instance.pk and "edit_version" in self.fields and not self.errors:
+            self._check_update(cleaned)
         return cleaned
+
+    def update_changes(self):
+        """Return the saved meeting's fields this form changes, as meeting_update takes them."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in EDITABLE_FIELDS}
+
+    def _check_update(self, cleaned):
+        # Refuse here, on the form, what the service would refuse: once the form is valid the
+        # admin saves the agenda and topics too, and announces success.
+        try:
+            meeting_update_check(
+                meeting=self.instance, changes=self.update_changes(), version=cleaned.get("edit_version")
+            )
+        except ValidationError as error:
+            self._add_service_error(error)
+
+    def _add_service_error(self, error):
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
 
 
 @admin.register(Meeting)
@@ -187,7 +222,8 @@ class MeetingAdmin(ChapterScopedAdmin):
         if obj is None:
             return fieldsets
         name, options = fieldsets[-1]
-        return [*fieldsets[:-1], (name, {**options, "fields": [*options["fields"], "rsvp_summary"]})]
+        extra = ["rsvp_summary"] if obj.is_cancelled else ["rsvp_summary", "edit_version"]
+        return [*fieldsets[:-1], (name, {**options, "fields": [*options["fields"], *extra]})]
 
     @admin.display(description=_("answers"))
     def rsvp_summary(self, obj):
@@ -232,10 +268,11 @@ class MeetingAdmin(ChapterScopedAdmin):
         match = request.resolver_match
         object_id = match.kwargs.get("object_id") if match else None
         if object_id:
+            self.check_admin_input(request, object_id)
             meeting = self.get_queryset(request).filter(pk=object_id).values("chapter_id").first()
             return meeting["chapter_id"] if meeting else None
         chapter = request.POST.get("chapter") or request.GET.get("chapter")
-        if chapter and chapter.isdigit():
+        if chapter and chapter.isascii() and chapter.isdigit():
             return int(chapter)
         ids = organized_chapter_ids(request.user)
         return next(iter(ids)) if len(ids) == 1 else None
@@ -243,6 +280,7 @@ class MeetingAdmin(ChapterScopedAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Show and read a saved meeting's times in its chapter's zone; a new meeting's form reads
         # them in the zone of the organizer's only chapter, and clean() corrects for the others.
+        self.check_admin_input(request, object_id)
         chapter_id = self._form_chapter_id(request)
         chapter = Chapter.objects.filter(pk=chapter_id).first() if chapter_id else None
         with timezone.override(chapter.tzinfo if chapter else None):
@@ -256,12 +294,11 @@ class MeetingAdmin(ChapterScopedAdmin):
         if not change:
             obj.save()
             return
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
-        try:
-            changed = meeting_update(meeting=obj, changes=changes)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
+        # The form checked these changes with the meeting locked for this whole request; a refusal
+        # now would be a bug, and raising it rolls back the agenda and topics with the meeting.
+        changed = meeting_update(
+            meeting=obj, changes=form.update_changes(), version=form.cleaned_data["edit_version"]
+        )
         if set(changed) & set(NOTIFIED_FIELDS) and obj.status == Meeting.Status.SCHEDULED:
             self.message_user(request, _("Members going or waitlisted are told about the change."))
 

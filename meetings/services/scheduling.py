@@ -5,6 +5,7 @@ writes members' notifications in its own transaction: if the change rolls back, 
 """
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings import notifications
-from meetings.models import AgendaItem, Meeting
+from meetings.models import RSVP, AgendaItem, Meeting
 
 from .rsvp import rsvp_promote_waitlisted
 
@@ -36,31 +37,27 @@ EDITABLE_FIELDS = (
 )
 
 
-def meeting_update(*, meeting, changes):
+def meeting_update(*, meeting, changes, version=None):
     """Apply `changes` (field name to new value) to the meeting and return the changed field names.
 
     A change to the time, venue, online link or format raises the meeting's iCalendar SEQUENCE
     and, once the meeting is scheduled, tells everyone going or waitlisted. A title or description
     change raises SEQUENCE only. Raising the capacity gives the freed seats to the waitlist. Setting
-    the status to cancelled goes through meeting_cancel. Invalid values raise ValidationError and
-    change nothing.
+    the status to cancelled goes through meeting_cancel. With `version` (from meeting_version()
+    when the editor opened the meeting), a meeting changed since is refused. Invalid values raise
+    ValidationError and change nothing.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
     with transaction.atomic():
         locked = _lock(meeting)
-        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
-        cancelling = "status" in changed and changes["status"] == Meeting.Status.CANCELLED
-        if locked.is_cancelled and changed:
-            raise ValidationError(_("A cancelled meeting cannot be changed."))
-        for name in changed:
-            if name != "status" or not cancelling:
-                setattr(locked, name, changes[name])
+        if version is not None:
+            _check_version(locked, version)
+        changed = _apply_changes(locked, changes)
         if not changed:
             return []
-        locked.full_clean(exclude=["chapter", "topics"])
-        _check_venue_belongs_to_chapter(locked)
+        cancelling = "status" in changed and changes["status"] == Meeting.Status.CANCELLED
         if any(name in NOTIFIED_FIELDS + CALENDAR_FIELDS for name in changed):
             locked.sequence += 1
         locked.save()
@@ -73,6 +70,94 @@ def meeting_update(*, meeting, changes):
             meeting_cancel(meeting=locked)
         _refresh(meeting, locked)
         return changed
+
+
+def meeting_update_check(*, meeting, changes, version):
+    """Raise ValidationError if meeting_update would refuse these changes now; change nothing.
+
+    Call it inside the transaction that will then call meeting_update (the admin saves the meeting,
+    its topics and its agenda in one): the meeting stays locked until that transaction ends, so
+    nobody can change it between the check and the save.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
+    locked = _lock(meeting)
+    _check_version(locked, version)
+    # The locked copy is this function's own: changing it in memory saves nothing.
+    _apply_changes(locked, changes)
+
+
+def meeting_version(meeting):
+    """Return a fingerprint of everything an editor of the meeting sees and may change.
+
+    It changes whenever anyone changes an editable field (a volunteer's guest count, another
+    organizer's capacity or status), the topics or the agenda, so an editor can tell that the form
+    they filled in no longer shows the meeting as it is.
+    """
+    names = ["chapter_id", *(Meeting._meta.get_field(name).attname for name in EDITABLE_FIELDS)]
+    fields = tuple(repr(getattr(meeting, name)) for name in names)
+    topics = tuple(meeting.topics.order_by("pk").values_list("pk", flat=True))
+    agenda = tuple(
+        AgendaItem.objects.filter(meeting_id=meeting.pk)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "position",
+            "title",
+            "kind",
+            "speaker",
+            "speaker_bio",
+            "duration_minutes",
+            "description",
+            "resources_url",
+        )
+    )
+    return hashlib.sha256(repr((fields, topics, agenda)).encode()).hexdigest()[:32]
+
+
+def _check_version(locked, version):
+    if version != meeting_version(locked):
+        raise ValidationError(
+            _(
+                "Someone else changed this meeting while you were editing it, so nothing was saved. "
+                "Reload the page to see the meeting as it is now, then make your change again."
+            ),
+            code="stale",
+        )
+
+
+def _apply_changes(locked, changes):
+    """Set `changes` on the locked meeting and validate them; return the changed field names."""
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    if locked.is_cancelled and changed:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    _check_not_unpublishing_with_people(locked, changes)
+    cancelling = "status" in changed and changes["status"] == Meeting.Status.CANCELLED
+    for name in changed:
+        if name != "status" or not cancelling:
+            setattr(locked, name, changes[name])
+    if changed:
+        locked.full_clean(exclude=["chapter", "topics"])
+        _check_venue_belongs_to_chapter(locked)
+    return changed
+
+
+def _check_not_unpublishing_with_people(locked, changes):
+    # A draft is hidden from members: those going would lose the meeting without a word while
+    # their calendars keep it. Cancelling tells them and retracts the calendar entry.
+    if locked.status != Meeting.Status.SCHEDULED or changes.get("status") != Meeting.Status.DRAFT:
+        return
+    if locked.rsvps.filter(status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]).exists():
+        raise ValidationError(
+            {
+                "status": _(
+                    "People are going or on the waitlist: cancel the meeting instead, so they are "
+                    "told and their calendars updated. Only a meeting nobody answered goes back to draft."
+                )
+            },
+            code="unpublish_with_rsvps",
+        )
 
 
 def meeting_cancel(*, meeting):

@@ -22,6 +22,7 @@ from tests.factories import (
 )
 
 from .conftest import PASSWORD
+from .html_forms import read_form
 
 pytestmark = pytest.mark.django_db
 MONCTON = zoneinfo.ZoneInfo("America/Moncton")
@@ -118,6 +119,7 @@ def test_admin_change_meeting_time_tells_members_and_raises_sequence(client, mon
     assert 'value="18:30:00"' in page  # shown in Moncton time
     data = _meeting_post(moncton, venue, starts_at_1="19:00:00")
     data.update({"agenda_items-TOTAL_FORMS": "0", "agenda_items-INITIAL_FORMS": "0"})
+    data["edit_version"] = read_form(page, "meeting_form")["edit_version"]
     response = client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), data)
     assert response.status_code == 302
     meeting.refresh_from_db()

@@ -12,8 +12,15 @@ from members.models_mail import OutboxMessage
 from tests.factories import RSVPFactory
 
 from .conftest import PASSWORD
+from .html_forms import read_form
 
 pytestmark = pytest.mark.django_db
+
+
+def _version(client, meeting):
+    """Return the version the change page hands out, as a browser would post it back."""
+    page = client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+    return read_form(page, "meeting_form")["edit_version"]
 
 
 def _form(meeting, **changes):
@@ -64,7 +71,9 @@ def test_admin_new_time_sends_each_member_going_an_update(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:meetings_meeting_change", args=[meeting.pk]),
-            _form(meeting, starts_at_1=new_start.strftime("%H:%M:%S")),
+            _form(
+                meeting, starts_at_1=new_start.strftime("%H:%M:%S"), edit_version=_version(client, meeting)
+            ),
         )
     assert response.status_code == 302
     sent = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.MEETING_CHANGED)
@@ -75,7 +84,10 @@ def test_admin_new_time_sends_each_member_going_an_update(
 
 
 def test_admin_saving_without_changes_sends_nothing(client, meeting):
-    response = client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), _form(meeting))
+    response = client.post(
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        _form(meeting, edit_version=_version(client, meeting)),
+    )
     assert response.status_code == 302
     about_meeting = [OutboxMessage.Kind.MEETING_CHANGED, OutboxMessage.Kind.MEETING_CANCELLED]
     assert not OutboxMessage.objects.filter(kind__in=about_meeting).exists()
