@@ -208,23 +208,24 @@ def fit(width, height, box):
 class LogoFieldFile(ImageFieldFile):
     def _get_image_dimensions(self):
         if not hasattr(self, "_dimensions_cache"):
-            self.open()
-            self.seek(0)
-            try:
-                self._dimensions_cache = self._read_dimensions()
-            finally:
-                self.seek(0)
+            self._dimensions_cache = self._read_dimensions()
         return self._dimensions_cache
 
     def _read_dimensions(self):
-        # Read from the header (or, for SVG, its attributes) only; validate_logo tells the uploader
-        # why a file it cannot measure is refused.
+        # Read from the header (or, for SVG, its attributes) only. A file that cannot be measured
+        # (refused, unreadable, gone from storage) has no size: validate_logo tells an uploader why,
+        # and a page shows it in a square box rather than failing.
         try:
+            self.open()
+            self.seek(0)
             if self.name.lower().endswith(f".{SVG_EXTENSION}"):
                 return svg_size(self.read())
             return _header_size(self)
         except (LogoRefused, UnidentifiedImageError, OSError, SyntaxError, ValueError):
             return None, None
+        finally:
+            if not self.closed:
+                self.seek(0)
 
 
 class LogoField(models.ImageField):

@@ -1,11 +1,13 @@
 """The chapter logo: what an organizer may upload in the admin, and how the public pages show it."""
 
+import importlib
 import io
 import re
 import struct
 import zlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -267,3 +269,25 @@ def test_sponsor_logo_bomb_png_refused(db):
         sponsor.full_clean()
 
     assert "12000 × 12000" in " ".join(refused.value.message_dict["logo"])
+
+
+def test_chapter_page_with_logo_file_missing_from_storage_still_shows(client, chapter):
+    # A row from before logo sizes were recorded, whose file is gone from storage.
+    Chapter.objects.filter(pk=chapter.pk).update(logo="chapters/logos/gone.png")
+
+    response = client.get(chapter.get_absolute_url())
+
+    assert response.status_code == 200
+    [tag] = img_tags(response.content.decode())
+    assert 'width="96"' in tag and 'height="96"' in tag and 'alt="MITPro logo"' in tag
+
+
+def test_logo_size_migration_measures_logos_stored_before(chapter, media_root):
+    default_storage.save("chapters/logos/old.png", raster("PNG", size=(300, 100)))
+    Chapter.objects.filter(pk=chapter.pk).update(logo="chapters/logos/old.png")
+    migration = importlib.import_module("chapters.migrations.0006_logo_sizes_of_existing_logos")
+
+    migration.record_logo_sizes(django_apps, None)
+
+    chapter.refresh_from_db()
+    assert (chapter.logo_width, chapter.logo_height) == (300, 100)
