@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chapters",
     "members",
     "meetings",
+    "speakers",
     "django_cleanup.apps.CleanupConfig",
 ]
 

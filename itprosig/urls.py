@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("", include("meetings.urls")),
     path("", include("members.urls")),
     path("", include("members.urls_mail")),
+    path("", include("speakers.urls")),
     path("checkin/", include("meetings.urls_checkin")),
     path("reports/", include("meetings.urls_reports")),
     prefix_default_language=False,

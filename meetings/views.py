@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from chapters.permissions import can_check_in
 from itprosig.page_cache import cache_anonymous_page
 from members.selectors import has_verified_email
+from speakers.selectors import attach_speaker_profiles
 
 from . import selectors
 from .calendar import build_calendar, google_calendar_url
@@ -24,6 +25,8 @@ PAST_PER_PAGE = 12
 @cache_anonymous_page
 def meeting_detail(request, slug, pk):
     meeting = selectors.meeting_for_page(slug=slug, pk=pk, user=request.user)
+    # Each talk's speaker links to their public profile, when they gave consent for one.
+    attach_speaker_profiles(meeting.agenda_items.all())
     counts = selectors.seat_counts(meeting)
     rsvp = selectors.member_rsvp(meeting, request.user)
     user = request.user

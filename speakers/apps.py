@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpeakersConfig(AppConfig):
+    name = "speakers"
+    verbose_name = _("Talks and speakers")
+
+    def ready(self):
+        from . import notifications, page_invalidation
+
+        page_invalidation.connect()
+        # Workers render the review emails queued by requests: the composer must be known there too.
+        notifications.register()
