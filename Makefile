@@ -39,7 +39,8 @@ run: $(VENV)/.run-deps translations
 	@mkdir -p var/mail
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# Links in email (calendar, unsubscribe, check-in codes) point at this server, whatever the PORT.
+	DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian packages and npm packages the browser, HTML and accessibility tests need.
 system-test-deps:

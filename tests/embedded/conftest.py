@@ -42,7 +42,7 @@ class EmbeddedApp:
     log: Path
 
 
-def _make_run_environment():
+def _make_run_environment(**extra):
     """Return the environment `make run` gives the app on a fresh machine."""
     kept = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
     return {
@@ -50,6 +50,7 @@ def _make_run_environment():
         "DEBUG": "true",
         "DJANGO_SETTINGS_MODULE": "itprosig.settings",
         "PYTHONDONTWRITEBYTECODE": "1",
+        **extra,
     }
 
 
@@ -122,7 +123,8 @@ def embedded_app(tmp_path_factory):
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=root,
-            env=env,
+            # As `make run PORT=<port>` does, so that links in email point at this server.
+            env=_make_run_environment(SITE_URL=base_url),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -82,6 +82,17 @@ def admin_change_meeting(organizer, meeting_id, overrides):
     assert "was changed successfully" in organizer.text(), organizer.text()[:2000]
 
 
+def admin_add_newsletter(organizer, subject):
+    """Add an IT Pro Toronto newsletter through the admin; return its change page."""
+    organizer.get("/admin/members/newsletter/add/")
+    form = organizer.form(id="newsletter_form")
+    chapter = form.option_value("chapter", "IT Pro Toronto")
+    organizer.submit(form, {"chapter": chapter, "subject": subject, "body": "Hello, Toronto."})
+    added = re.search(r'href="(/admin/members/newsletter/\d+/change/)"', organizer.page.text)
+    assert added, organizer.text()[:3000]
+    return added.group(1)
+
+
 def meeting_url(meeting_id):
     return f"/chapters/{CHAPTER}/meetings/{meeting_id}/"
 
@@ -133,6 +144,9 @@ def test_embedded_newcomer_signs_up_confirms_joins_and_rsvps(visit, mailbox):
     [calendar] = attachments_of_type(going, "text/calendar")
     assert "METHOD:REQUEST" in calendar.get_content()
     assert title.split("&")[0] in str(going["Subject"])
+    # The calendar entry links back to the meeting on this server.
+    [event] = Calendar.from_ical(calendar.get_content()).walk("VEVENT")
+    assert str(event["URL"]) == newcomer.base_url + meeting_url(meeting_id)
 
 
 def test_embedded_organizer_publishes_changes_and_cancels_a_meeting(visit, mailbox):
@@ -206,13 +220,7 @@ def test_embedded_newsletter_reaches_each_subscriber_once(visit, mailbox):
     organizer.admin_log_in(ORGANIZER, DEMO_PASSWORD)
     subject = unique("Embedded lane news")
 
-    organizer.get("/admin/members/newsletter/add/")
-    form = organizer.form(id="newsletter_form")
-    chapter = form.option_value("chapter", "IT Pro Toronto")
-    organizer.submit(form, {"chapter": chapter, "subject": subject, "body": "Hello, Toronto."})
-    added = re.search(r'href="(/admin/members/newsletter/\d+/change/)"', organizer.page.text)
-    assert added, organizer.text()[:3000]
-    change_url = added.group(1)
+    change_url = admin_add_newsletter(organizer, subject)
     organizer.get(change_url)
     recipients = int(re.search(r"(\d+) subscribed members? would get it now", organizer.text()).group(1))
     assert recipients > 0
@@ -240,6 +248,16 @@ def test_embedded_newsletter_reaches_each_subscriber_once(visit, mailbox):
     assert all(m["List-Unsubscribe"] for m in sent)
     # The liaison is a member who never subscribed.
     assert not [a for a in per_address if LIAISON in a]
+
+    # One click on a message's List-Unsubscribe link, as a mail client does it, unsubscribes.
+    link = re.search(r"<(http[^>]+/unsubscribe/[^>]+)>", str(sent[0]["List-Unsubscribe"])).group(1)
+    assert link.startswith(organizer.base_url), link
+    assert sent[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    mail_client = visit()  # no session, no CSRF cookie: a mail client's request
+    one_click = mail_client.http.post(link, data={"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200
+    organizer.get(admin_add_newsletter(organizer, unique("After the unsubscribe")))
+    assert f"{recipients - 1} subscribed member" in organizer.text()
 
 
 def test_embedded_liaison_reads_the_sponsor_report(visit):
