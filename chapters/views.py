@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import selectors as community_selectors
 from itprosig.page_cache import cache_anonymous_page
 from meetings import selectors as meeting_selectors
 from meetings.calendar import build_calendar
@@ -68,6 +69,7 @@ def chapter_detail(request, slug):
     past = Paginator(meeting_selectors.past_meetings(chapter=chapter), PAST_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    open_polls, volunteers_thanked = community_selectors.chapter_panel(chapter)
     context = {
         "chapter": chapter,
         "organizers": selectors.chapter_organizers(chapter),
@@ -76,6 +78,8 @@ def chapter_detail(request, slug):
         "past": past,
         "membership": member_selectors.membership_of(request.user, chapter),
         "join_form": JoinForm(),
+        "volunteers_thanked": volunteers_thanked,
+        "open_polls": open_polls,
     }
     if chapter.is_forming and request.user.is_authenticated:
         context["counted_in"] = ChapterInterest.objects.filter(chapter=chapter, user=request.user).exists()

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chapters",
     "members",
     "meetings",
+    "community",
     "speakers",
     "django_cleanup.apps.CleanupConfig",
 ]
@@ -267,6 +268,11 @@ CELERY_BEAT_SCHEDULE.update(
         "meetings-send-reminders": {
             "task": "meetings.tasks.send_meeting_reminders",
             "schedule": env.float("REMINDER_INTERVAL_SECONDS", default=900.0),
+        },
+        # Feedback requests a day after each meeting, and volunteers' reminders before it.
+        "community-follow-up": {
+            "task": "community.tasks.send_community_mail",
+            "schedule": env.float("COMMUNITY_MAIL_INTERVAL_SECONDS", default=900.0),
         },
     }
 )

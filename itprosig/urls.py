@@ -11,6 +11,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("chapters.urls")),
     path("", include("meetings.urls")),
+    path("", include("community.urls")),
     path("", include("members.urls")),
     path("", include("members.urls_mail")),
     path("", include("speakers.urls")),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chapters.permissions import can_check_in
+from community.selectors import has_volunteer_roles
 from itprosig.page_cache import cache_anonymous_page
 from members.selectors import has_verified_email
 from speakers.selectors import attach_speaker_profiles
@@ -41,6 +42,7 @@ def meeting_detail(request, slug, pk):
         "rsvp_refusal": rsvp_refusal(meeting),
         "show_online_link": bool(rsvp and rsvp.status == RSVP.Status.GOING and meeting.online_url),
         "can_check_in": user.is_authenticated and can_check_in(user, meeting.chapter_id),
+        "has_volunteer_roles": has_volunteer_roles(meeting),
     }
     return render(request, "meetings/meeting_detail.html", context)
 

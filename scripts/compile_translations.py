@@ -14,7 +14,8 @@ SKIP = {".venv", "node_modules", "var"}
 
 def main():
     compiled = 0
-    for po_path in ROOT.glob("locale/**/LC_MESSAGES/*.po"):
+    # The project's catalogues, and each app's own (<app>/locale/).
+    for po_path in [*ROOT.glob("locale/**/LC_MESSAGES/*.po"), *ROOT.glob("*/locale/*/LC_MESSAGES/*.po")]:
         if SKIP.intersection(po_path.relative_to(ROOT).parts):
             continue
         mo_path = po_path.with_suffix(".mo")

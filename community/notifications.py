@@ -1,0 +1,103 @@
+"""What volunteers and attendees are told by email. Every message goes through the outbox.
+
+All of these are transactional: each follows from something the member did themselves (signed up
+to volunteer, attended a meeting) and goes to that one member, on the mail queue that never waits
+behind a newsletter. The feedback request is a one-off follow-up of a meeting the member attended,
+not marketing, so it needs no newsletter consent; it carries no unsubscribe link but the usual
+email preferences link. Each is queued at most once (a dedupe key per member and subject).
+
+Rows are composed by the mail worker just before sending (a registered composer), so the email
+shows the meeting and the role as they are then.
+"""
+
+from django.urls import reverse
+from django.utils import translation
+
+from members.mail.outbox import Composition, outbox_queue, register_composer
+from members.mail.rendering import absolute_reverse, absolute_url, object_url
+
+from . import tokens
+
+# OutboxMessage.kind values (at most 20 characters), shown in the outbox admin as they are.
+KIND_VOLUNTEER_CONFIRMED = "volunteer_confirmed"
+KIND_VOLUNTEER_REMINDER = "volunteer_reminder"
+KIND_FEEDBACK_REQUEST = "feedback_request"
+
+COMPOSER = "community.mail"
+
+
+def notify_volunteer_confirmed(signup):
+    """Tell a volunteer an organizer confirmed their place."""
+    return _queue_for_signup(signup, KIND_VOLUNTEER_CONFIRMED, f"volunteer_confirmed:{signup.pk}")
+
+
+def notify_volunteer_reminder(signup):
+    """Remind a confirmed volunteer of their role, about a day before; False when already sent."""
+    return bool(_queue_for_signup(signup, KIND_VOLUNTEER_REMINDER, f"volunteer_reminder:{signup.pk}"))
+
+
+def notify_feedback_request(rsvp):
+    """Ask a member who attended a meeting for feedback; False when they were asked already."""
+    member, meeting = rsvp.member, rsvp.meeting
+    return bool(
+        outbox_queue(
+            kind=KIND_FEEDBACK_REQUEST,
+            to_email=member.email,
+            member=member,
+            chapter=meeting.chapter,
+            dedupe_key=f"feedback:{meeting.pk}:{member.pk}",
+            compose=(COMPOSER, {"template": "feedback_request", "meeting": meeting.pk, "member": member.pk}),
+        )
+    )
+
+
+def _queue_for_signup(signup, kind, dedupe_key):
+    template = "volunteer_confirmed" if kind == KIND_VOLUNTEER_CONFIRMED else "volunteer_reminder"
+    return outbox_queue(
+        kind=kind,
+        to_email=signup.member.email,
+        member=signup.member,
+        chapter=signup.role.meeting.chapter,
+        dedupe_key=dedupe_key,
+        compose=(COMPOSER, {"template": template, "signup": signup.pk}),
+    )
+
+
+def compose_community_email(spec):
+    """Render-time half of the notifications above, in the recipient's language."""
+    from meetings.models import Meeting
+    from members.models import Member
+
+    from .models import VolunteerSignup
+
+    template = spec["template"]
+    if "signup" in spec:
+        signup = VolunteerSignup.objects.select_related("role__meeting__chapter", "role__meeting__venue").get(
+            pk=spec["signup"]
+        )
+        meeting, member = signup.role.meeting, signup.member
+        context = {"signup": signup, "role": signup.role}
+    else:
+        meeting = (
+            Meeting.objects.select_related("chapter").prefetch_related("agenda_items").get(pk=spec["meeting"])
+        )
+        member = Member.objects.get(pk=spec["member"])
+        context = {"talks": list(meeting.agenda_items.all())}
+    with translation.override(member.preferred_language):
+        context.update(
+            meeting=meeting,
+            meeting_url=object_url(meeting),
+            preferences_url=absolute_reverse("mail:preferences"),
+        )
+        if template == "feedback_request":
+            token = tokens.feedback_token(meeting_id=meeting.pk, member_id=member.pk)
+            context["feedback_url"] = absolute_url(reverse("community:feedback", kwargs={"token": token}))
+        else:
+            context["volunteer_url"] = absolute_url(
+                reverse("community:volunteer", kwargs={"slug": meeting.chapter.slug, "pk": meeting.pk})
+            )
+    return Composition(template=f"community/email/{template}", context=context)
+
+
+def register():
+    register_composer(COMPOSER, compose_community_email)
