@@ -137,8 +137,7 @@ class MeetingAdminForm(forms.ModelForm):
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The meeting must end after it starts."))
-        # A cancelled meeting's form has no editable field, and no version to check.
-        if self.instance.pk and "edit_version" in self.fields and not self.errors:
+        if self.instance.pk and not self.errors:
             self._check_update(cleaned)
         return cleaned
 
@@ -222,8 +221,8 @@ class MeetingAdmin(ChapterScopedAdmin):
         if obj is None:
             return fieldsets
         name, options = fieldsets[-1]
-        extra = ["rsvp_summary"] if obj.is_cancelled else ["rsvp_summary", "edit_version"]
-        return [*fieldsets[:-1], (name, {**options, "fields": [*options["fields"], *extra]})]
+        fields = [*options["fields"], "rsvp_summary", "edit_version"]
+        return [*fieldsets[:-1], (name, {**options, "fields": fields})]
 
     @admin.display(description=_("answers"))
     def rsvp_summary(self, obj):

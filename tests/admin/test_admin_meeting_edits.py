@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import RSVP, AgendaItem, Meeting
-from meetings.services.scheduling import meeting_update
+from meetings.services.scheduling import meeting_cancel, meeting_update
 from tests.factories import AgendaItemFactory, RSVPFactory
 
 from .conftest import PASSWORD
@@ -112,3 +112,25 @@ def test_meeting_update_refuses_unpublishing_with_people_going(meeting):
         meeting_update(meeting=meeting, changes={"status": Meeting.Status.DRAFT})
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
+
+
+def test_admin_form_of_a_meeting_cancelled_meanwhile_is_refused(client, meeting):
+    form = _open_form(client, meeting)
+    meeting_cancel(meeting=Meeting.objects.get(pk=meeting.pk))
+    response = _save(client, meeting, form, title="Typed before the cancellation")
+    html = response.content.decode()
+    assert "was changed successfully" not in html
+    assert "Someone else changed this meeting while you were editing it" in html
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.title) == (Meeting.Status.CANCELLED, "Hyper-V in production")
+
+
+def test_admin_cancelled_meeting_page_saved_as_it_is_reports_no_conflict(client, meeting):
+    meeting_cancel(meeting=meeting)
+    form = _open_form(client, meeting)
+    response = _save(client, meeting, form)
+    html = response.content.decode()
+    assert "Someone else changed this meeting" not in html
+    assert "was changed successfully" in html
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CANCELLED
