@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chapters",
     "members",
     "meetings",
+    "speakers",
     "community",
     "speakers",
     "django_cleanup.apps.CleanupConfig",

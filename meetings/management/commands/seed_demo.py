@@ -27,6 +27,7 @@ from chapters.models import (
 from meetings import demo_data as data
 from meetings.models import RSVP, AgendaItem, Meeting, Topic
 from members.models import Member, Membership
+from speakers.demo import seed as seed_speakers
 
 MEMBER_COUNT = 320
 PAST_MONTHS = 12
@@ -82,6 +83,7 @@ class Command(BaseCommand):
             f"in {elapsed:.1f} s."
         )
         self._print_logins()
+        self.stdout.write(seed_speakers())
 
     # Chapters, venues, topics.
 
