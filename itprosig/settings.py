@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "meetings",
     "speakers",
     "community",
-    "speakers",
     "django_cleanup.apps.CleanupConfig",
 ]
 
