@@ -11,6 +11,7 @@ Everything here is the ORM, so a send runs the same on PostgreSQL and on SQLite 
 """
 
 import datetime
+import email.policy
 import logging
 import smtplib
 import time
@@ -24,18 +25,19 @@ from django.core import mail
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import Count, Exists, F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from itprosig.validators import single_line
+from itprosig.validators import has_control_characters, single_line
 from members.models import Membership
 from members.models_mail import Delivery, Newsletter, OutboxMessage
 
 from .outbox import outbox_queue, retry_delay
-from .rendering import absolute_reverse, render_email, sender
+from .rendering import absolute_reverse, absolute_url, render_email, sender
 from .smtp import OneLineHeadersEmail, build_message, describe, is_transient, message_id
-from .tokens import unsubscribe_url
+from .tokens import unsubscribe_token, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ TEMPLATE = "mail/newsletter"
 # once with these in the text, then puts each recipient's values in their place.
 SLOT_UNSUBSCRIBE = "ITPROSIGSLOTUNSUBSCRIBEX"
 SLOT_CONSENT = "ITPROSIGSLOTCONSENTDATEX"
+# Stands for the signed token while a batch reverses the unsubscribe URL once per language.
+SLOT_TOKEN = "ITPROSIGSLOTTOKENX"  # noqa: S105 (a placeholder, not a secret)
 
 
 class NewsletterError(Exception):
@@ -300,9 +304,9 @@ def newsletter_send_batch(*, newsletter_pk, delivery_pks):
         retry_in = _send(newsletter_pk, deliveries)
     except Exception as exc:
         logger.exception("Newsletter %s: a batch failed.", newsletter_pk)
-        Delivery.objects.filter(
-            pk__in=[d.pk for d in deliveries], status=Delivery.Status.PENDING
-        ).update(claimed_at=None)
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.PENDING).update(
+            claimed_at=None
+        )
         newsletter_fail(newsletter_pk=newsletter_pk, error=describe(exc))
         return None
     _finish_if_done(newsletter_pk)
@@ -362,7 +366,11 @@ def _send_over_one_connection(composer, jobs, ledger):
                 connection = mail.mailers.default
                 opened.append(connection)
             try:
-                connection.send_messages([composer.message(membership)])
+                wire = composer.wire(membership) if shared else None
+                if wire is not None:
+                    connection.connection.sendmail(composer.envelope_from, [wire[0]], wire[1])
+                else:
+                    connection.send_messages([composer.message(membership)])
             except Exception as exc:
                 if is_transient(exc) or _refuses_everyone(exc):
                     return [d for d, _membership in jobs[position:]], exc
@@ -404,18 +412,26 @@ def _retry_if_left_behind(delivery_pks):
 
 
 class _Composer:
-    """Build one newsletter for each member as a Django email, each language rendered once.
+    """Build one newsletter for each member, each language rendered once.
 
-    Django's email (the standard library's email package underneath) writes every header, so a
-    value holding a line break is refused rather than starting a header of its own.
+    Every message is a Django email (the standard library's email package underneath), which
+    writes every header and refuses a value holding a line break. Over SMTP, building one per member
+    costs far more than sending it, so the email package builds each language once, with slots for
+    what differs per member (address, Message-ID, unsubscribe link, consent day: values of ours
+    with no line break), and each member's copy is those bytes with the slots filled. A message
+    whose values cannot go in safely is built on its own.
     """
 
     def __init__(self, newsletter):
         self.newsletter = newsletter
         self.body_html = markdown_to_html(newsletter.body)
         self.from_email = bulk_sender(newsletter.chapter)
+        self.envelope_from = parseaddr(self.from_email)[1]
         self.reply_to = single_line(newsletter.chapter.contact_email)
         self.renderings = {}
+        self.templates = {}
+        self.unsubscribe_parts = {}
+        self.consent_days = {}
 
     def _rendering(self, language):
         if language not in self.renderings:
@@ -428,13 +444,8 @@ class _Composer:
             )
         return self.renderings[language]
 
-    def message(self, membership):
-        member = membership.member
-        language = member.preferred_language
+    def _build(self, language, *, to, msgid, unsubscribe, consent):
         rendered, headers = self._rendering(language)
-        with translation.override(language):
-            unsubscribe = unsubscribe_url(member_id=member.pk, chapter_id=self.newsletter.chapter_id)
-        consent = consent_date(membership, language)
 
         def fill(text):
             return text.replace(SLOT_UNSUBSCRIBE, unsubscribe).replace(SLOT_CONSENT, consent)
@@ -444,15 +455,81 @@ class _Composer:
             text=fill(rendered.text),
             html=fill(rendered.html),
             from_email=self.from_email,
-            to=member.email,
-            headers={
-                **headers,
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "Message-ID": message_id("itprosig.newsletter", self.newsletter.pk, member.pk),
-            },
+            to=to,
+            headers={**headers, "List-Unsubscribe": f"<{unsubscribe}>", "Message-ID": msgid},
             reply_to=self.reply_to,
             email_class=OneLineHeadersEmail,
         )
+
+    def _values(self, membership):
+        member = membership.member
+        language = member.preferred_language
+        return language, {
+            "to": member.email,
+            "msgid": message_id("itprosig.newsletter", self.newsletter.pk, member.pk),
+            "unsubscribe": self._unsubscribe(member, language),
+            "consent": self._consent(membership, language),
+        }
+
+    def _unsubscribe(self, member, language):
+        """Return the member's unsubscribe URL; the URL is reversed once per language, not per member."""
+        if language not in self.unsubscribe_parts:
+            with translation.override(language):
+                url = absolute_url(reverse("mail:unsubscribe", kwargs={"token": SLOT_TOKEN}))
+            self.unsubscribe_parts[language] = url.split(SLOT_TOKEN)
+        before, after = self.unsubscribe_parts[language]
+        return before + unsubscribe_token(member_id=member.pk, chapter_id=self.newsletter.chapter_id) + after
+
+    def _consent(self, membership, language):
+        """Return the consent day as the footer shows it, formatted once per day and language."""
+        at = membership.newsletter_consent_at
+        key = (at and timezone.localtime(at, self.newsletter.chapter.tzinfo).date(), language)
+        if key not in self.consent_days:
+            self.consent_days[key] = consent_date(membership, language)
+        return self.consent_days[key]
+
+    def message(self, membership):
+        """Return the member's newsletter as a Django email."""
+        language, values = self._values(membership)
+        return self._build(language, **values)
+
+    def _template(self, language):
+        """Return (bytes with slots, whether its bodies are 8-bit) of a language, or None.
+
+        None when a body is quoted-printable or base64 (a line over 998 octets): that would cut or
+        hide the slots.
+        """
+        if language not in self.templates:
+            message = self._build(language, **_SLOTS).message(policy=email.policy.SMTP)
+            parts = [part for part in message.walk() if not part.is_multipart()]
+            encodings = {part.get("Content-Transfer-Encoding", "7bit") for part in parts}
+            usable = encodings <= {"7bit", "8bit"}
+            self.templates[language] = (message.as_bytes(), "8bit" in encodings) if usable else None
+        return self.templates[language]
+
+    def wire(self, membership):
+        """Return (envelope recipient, bytes) of the member's newsletter, or None to build it alone."""
+        language, values = self._values(membership)
+        template = self._template(language)
+        if template is None or not values["to"].isascii() or has_control_characters(values["to"]):
+            return None
+        data, eight_bit = template
+        if not eight_bit and not all(value.isascii() for value in values.values()):
+            return None  # a 7-bit body must stay ASCII
+        for name, value in values.items():
+            data = data.replace(_SLOTS[name].encode(), value.encode())
+        if any(len(line) > 998 for line in data.split(b"\r\n")):
+            return None
+        return values["to"], data
+
+
+# Letters, digits and the signs of an address: no header encoding, escaping or wrapping changes them.
+_SLOTS = {
+    "to": "itprosigslotto@slot.invalid",
+    "msgid": "<itprosigslotmessageid@slot.invalid>",
+    "unsubscribe": SLOT_UNSUBSCRIBE,
+    "consent": SLOT_CONSENT,
+}
 
 
 class _SentLedger:
@@ -519,13 +596,14 @@ def _finish_if_done(newsletter_pk):
     done = Newsletter.objects.filter(pk=newsletter_pk, status=Newsletter.Status.SENDING).filter(
         ~Exists(deliveries.filter(status=Delivery.Status.PENDING))
     )
-    if done.filter(~Exists(deliveries.filter(status=Delivery.Status.SENT))).exists():
-        failed = deliveries.filter(status=Delivery.Status.FAILED)
-        failure = failed.values_list("last_error", flat=True).first()
-        if failure is not None:
-            newsletter_fail(newsletter_pk=newsletter_pk, error=failure)
-            return
-    done.update(status=Newsletter.Status.SENT, sent_at=timezone.now())
+    if not done.exists():
+        return  # other batches are still at work
+    sent = Exists(deliveries.filter(status=Delivery.Status.SENT))
+    failure = deliveries.filter(status=Delivery.Status.FAILED).values_list("last_error", flat=True)
+    if done.filter(sent).exists() or not failure.exists():  # sent, or nobody left to send to
+        done.update(status=Newsletter.Status.SENT, sent_at=timezone.now())
+    else:
+        newsletter_fail(newsletter_pk=newsletter_pk, error=failure.first())
 
 
 def newsletter_requeue_stalled(*, now=None):
