@@ -214,9 +214,6 @@ MAIL_SWEEP_GRACE_SECONDS = env.float("MAIL_SWEEP_GRACE_SECONDS", default=60.0)
 MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=100)
 # Newsletter deliveries are marked sent this many at a time; a killed worker repeats at most these.
 MAIL_MARK_SENT_EVERY = env.int("MAIL_MARK_SENT_EVERY", default=20)
-# SMTP connections a newsletter batch sends over at once (1: one message after another). A relay
-# sees up to this times the number of worker processes.
-MAIL_BATCH_CONNECTIONS = env.int("MAIL_BATCH_CONNECTIONS", default=3)
 # A worker renews its claim on a newsletter batch as it sends; a claim older than this means the
 # worker died, and the rest of the batch is queued again.
 MAIL_BATCH_LEASE_SECONDS = env.float("MAIL_BATCH_LEASE_SECONDS", default=120.0)
