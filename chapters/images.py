@@ -70,9 +70,9 @@ def _extension(name):
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension != SVG_EXTENSION and extension not in RASTER_FORMATS:
         raise LogoRefused(
-            _("A logo must be a PNG, JPEG, WebP or SVG file (%(accepted)s)."),
+            _("“%(name)s” is not a PNG, JPEG, WebP or SVG file; a logo must be one of these."),
             code="format",
-            params={"accepted": ACCEPTED},
+            params={"name": name},
         )
     return extension
 
@@ -136,6 +136,9 @@ def _svg_refused(reason):
 
 def svg_size(content):
     """Return (width, height) of a plain SVG, refusing one with scripts, handlers or outside links."""
+    # The parser drops processing instructions, but a browser opening the file would load this one.
+    if b"<?xml-stylesheet" in content:
+        raise _svg_refused(_("its style loads something from outside the file"))
     try:
         root = defusedxml.ElementTree.fromstring(content)
     except (DefusedXmlException, defusedxml.ElementTree.ParseError, ValueError) as error:

@@ -167,8 +167,19 @@ def test_logo_upload_other_formats_refused(organizer_client, chapter, upload):
         '<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" src="https://evil.example"/></foreignObject>',
         '<set attributeName="onmouseover" to="alert(1)"/>',
         '<image href="https://tracker.example/pixel.png" width="1" height="1"/>',
+        "<style>@import url(https://tracker.example/a.css);</style>",
+        '<rect width="10" height="10" style="fill:url(https://tracker.example/p.svg#g)"/>',
     ],
-    ids=["script", "onload", "javascript-link", "foreign-object", "set-handler", "external-image"],
+    ids=[
+        "script",
+        "onload",
+        "javascript-link",
+        "foreign-object",
+        "set-handler",
+        "external-image",
+        "style-import",
+        "style-url",
+    ],
 )
 def test_logo_upload_svg_with_script_or_handler_refused(organizer_client, chapter, body):
     response = admin_post(organizer_client, chapter, svg(body))
@@ -189,6 +200,19 @@ def test_logo_upload_svg_with_entity_expansion_refused(organizer_client, chapter
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["logo"]
+
+
+def test_logo_upload_svg_with_outside_stylesheet_refused(organizer_client, chapter):
+    text = (
+        '<?xml version="1.0"?><?xml-stylesheet href="https://tracker.example/a.css"?>'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>'
+    )
+    response = admin_post(organizer_client, chapter, SimpleUploadedFile("logo.svg", text.encode()))
+
+    assert response.status_code == 200
+    assert "SVG" in " ".join(response.context["adminform"].form.errors["logo"])
+    chapter.refresh_from_db()
+    assert not chapter.logo
 
 
 def test_logo_upload_plain_svg_accepted_with_its_size(organizer_client, chapter):
