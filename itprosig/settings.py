@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chapters",
     "members",
     "meetings",
+    "community",
     "speakers",
     "community",
     "django_cleanup.apps.CleanupConfig",

@@ -24,6 +24,7 @@ from chapters.models import (
     Sponsorship,
     Venue,
 )
+from community import demo as community_demo
 from meetings import demo_data as data
 from meetings.models import RSVP, AgendaItem, Meeting, Topic
 from members.models import Member, Membership
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         )
         self._print_logins()
         self.stdout.write(seed_speakers())
+        self.stdout.write(community_demo.seed())
 
     # Chapters, venues, topics.
 

@@ -1,0 +1,182 @@
+"""The community program in the admin: organizers act on their chapter only, sponsors never see comments."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import timezone
+
+from community import services
+from community.models import MeetingNote, Poll, VolunteerSignup
+from community.selectors import feedback_by_topic
+from meetings.models import RSVP
+from members.models_mail import OutboxMessage
+from tests.factories import AgendaItemFactory, MeetingFactory, MemberFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signup(door, member):
+    return services.volunteer_signup_create(role=door, member=member)
+
+
+def _confirm(client, signup):
+    return client.post(
+        reverse("admin:community_volunteersignup_changelist"),
+        {"action": "confirm", ACTION_CHECKBOX_NAME: [signup.pk]},
+        follow=True,
+    )
+
+
+def test_admin_organizer_confirms_a_signup_and_the_volunteer_is_emailed(client, organizer, signup):
+    client.force_login(organizer)
+
+    response = _confirm(client, signup)
+
+    assert "1 sign-up confirmed." in response.content.decode()
+    signup.refresh_from_db()
+    assert signup.state == VolunteerSignup.State.CONFIRMED
+    assert OutboxMessage.objects.filter(kind="volunteer_confirmed", member=signup.member).count() == 1
+
+
+def test_admin_another_chapters_organizer_cannot_see_or_confirm_a_signup(client, other_organizer, signup):
+    client.force_login(other_organizer)
+
+    listing = client.get(reverse("admin:community_volunteersignup_changelist")).content.decode()
+    change = client.get(reverse("admin:community_volunteersignup_change", args=[signup.pk]))
+    _confirm(client, signup)
+
+    assert f"/{signup.pk}/change/" not in listing
+    assert change.status_code == 302  # "no such object" sends back to the admin home
+    signup.refresh_from_db()
+    assert signup.state == VolunteerSignup.State.PENDING
+    assert not OutboxMessage.objects.exists()
+
+
+def test_admin_organizer_cannot_add_a_volunteer_signup(client, organizer):
+    client.force_login(organizer)
+
+    assert client.get(reverse("admin:community_volunteersignup_add")).status_code == 403
+
+
+def test_admin_poll_for_another_chapter_is_refused(client, organizer, other_organizer):
+    other_chapter = other_organizer.chapter_roles.get().chapter
+    client.force_login(organizer)
+    now = timezone.now()
+
+    response = client.post(
+        reverse("admin:community_poll_add"),
+        {
+            "chapter": other_chapter.pk,
+            "question": "Sneaky?",
+            "opens_at_0": now.strftime("%Y-%m-%d"),
+            "opens_at_1": "10:00:00",
+            "closes_at_0": (now + datetime.timedelta(days=3)).strftime("%Y-%m-%d"),
+            "closes_at_1": "10:00:00",
+            "results": "after_voting",
+            "choices-TOTAL_FORMS": "0",
+            "choices-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "chapter" in response.context["adminform"].form.errors
+    assert not Poll.objects.exists()
+
+
+def test_admin_poll_page_tallies_votes_and_other_answers(client, organizer, chapter, member):
+    from .conftest import make_poll
+
+    poll = make_poll(chapter, allow_other=True)
+    services.poll_vote(poll=poll, member=member, choice_ids=[], other="Chat rooms")
+    client.force_login(organizer)
+
+    page = client.get(reverse("admin:community_poll_change", args=[poll.pk])).content.decode()
+
+    assert "<li>Other: 1</li>" in page
+    assert "<li>Chat rooms</li>" in page
+
+
+def test_admin_meeting_note_records_its_author_and_publication(client, organizer, meeting):
+    client.force_login(organizer)
+
+    client.post(
+        reverse("admin:community_meetingnote_add"),
+        {"meeting": meeting.pk, "body": "Full room", "state": "published"},
+    )
+
+    note = MeetingNote.objects.get()
+    assert note.author == organizer
+    assert note.published_at is not None
+
+
+def test_admin_meeting_note_for_another_chapters_meeting_is_refused(client, other_organizer, meeting):
+    client.force_login(other_organizer)
+
+    response = client.post(
+        reverse("admin:community_meetingnote_add"),
+        {"meeting": meeting.pk, "body": "Not mine", "state": "published"},
+    )
+
+    assert response.status_code == 200
+    assert "meeting" in response.context["adminform"].form.errors
+    assert not MeetingNote.objects.exists()
+
+
+# Feedback results.
+
+
+@pytest.fixture
+def answered(chapter):
+    end = timezone.now() - datetime.timedelta(days=2)
+    meeting = MeetingFactory(chapter=chapter, starts_at=end - datetime.timedelta(hours=3), ends_at=end)
+    meeting.topics.add(TopicFactory(name="PowerShell"))
+    talks = [
+        AgendaItemFactory(meeting=meeting, title=title, position=n)
+        for n, title in enumerate(["Snacks", "DSC"])
+    ]
+    for rating, comment in ((5, "Ada loved it"), (3, "")):
+        person = MemberFactory(display_name=f"Rater {rating}")
+        RSVP.objects.create(meeting=meeting, member=person, status="going", checked_in_at=meeting.starts_at)
+        services.feedback_submit(
+            meeting=meeting, member=person, ratings={talks[0].pk: rating, talks[1].pk: 4}, comment=comment
+        )
+    return meeting
+
+
+def test_admin_feedback_results_show_averages_and_comments_to_the_organizer(client, organizer, answered):
+    client.force_login(organizer)
+
+    page = client.get(reverse("admin:community_feedback_results", args=[answered.pk])).content.decode()
+
+    assert "<td>Snacks</td><td>Alex Example</td><td>2</td><td>4.00</td>" in page
+    assert "<td>DSC</td><td>Alex Example</td><td>2</td><td>4.00</td>" in page
+    assert "Ada loved it" in page
+    assert "Rater 5" in page
+
+
+def test_admin_feedback_results_refused_to_another_chapters_organizer(client, other_organizer, answered):
+    client.force_login(other_organizer)
+
+    response = client.get(reverse("admin:community_feedback_results", args=[answered.pk]))
+
+    assert response.status_code == 403
+    assert "Ada loved it" not in response.content.decode()
+
+
+def test_feedback_by_topic_gives_numbers_only(chapter, answered):
+    today = timezone.localdate()
+    rows = feedback_by_topic(chapter, (today - datetime.timedelta(days=30), today))
+
+    assert rows == [
+        {"topic": "PowerShell", "slug": rows[0]["slug"], "respondents": 2, "ratings": 4, "average": 4.0}
+    ]
+    assert "Ada" not in repr(rows)
+
+
+def test_feedback_by_topic_outside_the_period_is_empty(chapter, answered):
+    long_ago = datetime.date(2020, 1, 1)
+
+    assert feedback_by_topic(chapter, (long_ago, long_ago + datetime.timedelta(days=30))) == []
