@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "chapters",
     "members",
     "meetings",
-    "community",
     "speakers",
     "community",
     "django_cleanup.apps.CleanupConfig",
