@@ -13,10 +13,12 @@ Every admin class here also refuses malformed input before it reaches the databa
 that cannot be a primary key is a 404, a NUL byte in a form or a malformed action selection a 400.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import BadRequest, ValidationError
+from django.db.models import Q
 from django.http import Http404
 
 from .models import Chapter
@@ -106,6 +108,37 @@ def scoped_choices(request, admin_site, queryset):
     return queryset.none()
 
 
+class _KeepsCurrentChoices:
+    """A saved row keeps the relations it already holds, even ones outside today's choices.
+
+    An organizer's chapter may list a team member who is not (or no longer) a member of it; saving
+    the chapter unchanged must not fail on that row. Nothing new becomes choosable: only the values
+    the row already has are added back.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                current = [obj.pk for obj in getattr(self.instance, name).all()]
+            elif isinstance(field, forms.ModelChoiceField):
+                current = [getattr(self.instance, f"{name}_id", None)]
+            else:
+                continue
+            current = [pk for pk in current if pk is not None]
+            if current:
+                model = field.queryset.model
+                field.queryset = model._default_manager.filter(
+                    Q(pk__in=field.queryset.values("pk")) | Q(pk__in=current)
+                )
+
+
+def _keeping_current_choices(form_class):
+    return type(form_class.__name__, (_KeepsCurrentChoices, form_class), {})
+
+
 class ChapterScopeMixin(AdminInputGuardMixin):
     #: Lookup path from the model to its Chapter ("" for Chapter itself, "chapter", "meeting__chapter").
     chapter_path = "chapter"
@@ -171,6 +204,14 @@ class ChapterScopeMixin(AdminInputGuardMixin):
             request, db_field.name, scoped_choices(request, self.admin_site, field.queryset)
         )
         return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _keeping_current_choices(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _keeping_current_choices(formset.form)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer, and accept, only rows the user may see in the chosen model's own admin."""
