@@ -27,9 +27,7 @@ def test_admin_chapter_list_is_in_name_order(client, world):
     assert shown == names
 
 
-def test_admin_chapter_saves_unchanged_with_team_members_outside_the_choices(
-    client, world
-):
+def test_admin_chapter_saves_unchanged_with_team_members_outside_the_choices(client, world):
     # A team member who is not a member of the chapter (or is a network administrator) stays on the
     # team when the organizer saves the chapter; they cannot be picked anew, but they are not lost.
     toronto = world["chapters"]["toronto"]
