@@ -26,8 +26,15 @@ pytestmark = [
 PASSWORD = "correct-horse-battery"
 TITLE = {"en": "PowerShell remoting in practice", "fr": "PowerShell à distance en pratique"}
 WORDS = {
-    "en": {"send": "Send my proposal", "save": "Save", "profile_saved": "saved and public", "with": "with"},
+    "en": {
+        "propose": "Propose a talk",
+        "send": "Send my proposal",
+        "save": "Save",
+        "profile_saved": "saved and public",
+        "with": "with",
+    },
     "fr": {
+        "propose": "Proposer une présentation",
         "send": "Envoyer ma proposition",
         "save": "Enregistrer",
         "profile_saved": "enregistré et public",
@@ -40,7 +47,8 @@ WORDS = {
 def network():
     toronto = ChapterFactory(name="IT Pro Toronto", slug="it-pro-toronto")
     mitpro = ChapterFactory(name="MITPro", slug="mitpro", city="Montréal")
-    next_month = timezone.now() + datetime.timedelta(days=30)
+    # On the hour, as organizers schedule meetings.
+    next_month = (timezone.now() + datetime.timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
     meeting = MeetingFactory(chapter=toronto, title="Hyper-V night", starts_at=next_month)
     MeetingFactory(chapter=mitpro, title="Soirée PowerShell", starts_at=next_month)
     organizer = MemberFactory(email="organizer.toronto@example.org", display_name="Theo Organizer")
@@ -130,6 +138,9 @@ def test_speakers_propose_accept_place_and_link_the_profile(
     pages.check(visitor, "propose, anonymous (phone)")
     visitor.goto(f"{base}{prefix}/tours/")
     pages.check(visitor, "tour list")
+    visitor.goto(f"{base}{prefix}/chapters/{toronto.slug}/")
+    visitor.get_by_role("link", name=words["propose"]).click()
+    expect(visitor.locator("#propose-refusal")).to_be_visible()
 
     # The member proposes a talk and makes their speaker profile public.
     member = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
@@ -185,6 +196,7 @@ def test_speakers_propose_accept_place_and_link_the_profile(
     expect(visitor.locator("#agenda-heading + ol")).to_contain_text(title)
     link = visitor.locator("a.speaker-link", has_text="Avery Speaker")
     expect(link).to_be_visible()
+    pages.check(visitor, "meeting page with the speaker's link (phone)")
     assert words["with"] in visitor.locator("li", has=link).inner_text()
     link.click()
     expect(visitor.locator("h1")).to_have_text("Avery Speaker")
