@@ -118,8 +118,8 @@ def push_in_parallel(port, messages, connections):
 def run(*, recipients, max_seconds=MAX_SECONDS):
     """Return (fan-out record, Celery worker peak MB)."""
     try:
-        from members.mail.newsletters import newsletter_send_now, subscribers
-        from members.models_mail import Newsletter
+        from members.newsletters.models import Newsletter
+        from members.newsletters.sending import newsletter_send_now, subscribers
     except ImportError:
         return {"skipped": "newsletter sending is not built yet"}, None
     from chapters.models import Chapter

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from chapters.permissions import can_organize
 from itprosig.validators import single_line
 from meetings.models import RSVP, Meeting
+from members.mail.models import OutboxMessage
 from members.models import Membership
-from members.models_mail import OutboxMessage
 
 from . import notifications
 from .models import FeedbackResponse, MeetingNote, Poll, TalkRating, VolunteerRole, VolunteerSignup, Vote

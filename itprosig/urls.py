@@ -13,10 +13,10 @@ urlpatterns += i18n_patterns(
     path("", include("meetings.urls")),
     path("", include("community.urls")),
     path("", include("members.urls")),
-    path("", include("members.urls_mail")),
+    path("", include("members.newsletters.urls")),
     path("", include("speakers.urls")),
-    path("checkin/", include("meetings.urls_checkin")),
-    path("reports/", include("meetings.urls_reports")),
+    path("checkin/", include("meetings.checkin.urls")),
+    path("reports/", include("meetings.reports.urls")),
     prefix_default_language=False,
 )
 

@@ -421,7 +421,7 @@ class RSVPAdmin(ChapterScopedAdmin):
 
 
 # The liaisons' report access log lives beside the reports; importing registers it.
-from . import admin_reports  # noqa: E402, F401
+from meetings.reports import admin as admin_reports  # noqa: E402, F401
 
 # The door's record (check-in changes, walk-in guests) lives beside check-in; importing registers it.
-from . import admin_checkin  # noqa: E402, F401  # isort: skip
+from meetings.checkin import admin as admin_checkin  # noqa: E402, F401  # isort: skip

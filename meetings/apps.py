@@ -7,7 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from . import notifications, page_invalidation, report_cache
+        from meetings.reports import cache as report_cache
+
+        from . import notifications, page_invalidation
 
         page_invalidation.connect()
         report_cache.connect()

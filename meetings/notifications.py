@@ -10,11 +10,12 @@ writes while the meeting is locked. Functions take model instances.
 from django.db.models import Q
 from django.utils import translation
 
+from meetings.checkin import links as checkin_links
+from members.mail.models import OutboxMessage
 from members.mail.outbox import Composition, outbox_queue, register_composer
 from members.mail.rendering import absolute_reverse, object_url
-from members.models_mail import OutboxMessage
 
-from . import calendar, checkin_links
+from . import calendar
 from .models import RSVP, Meeting
 
 Kind = OutboxMessage.Kind

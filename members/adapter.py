@@ -6,10 +6,10 @@ from django.urls import translate_url
 from django.utils import translation
 
 from itprosig.client_ip import client_ip
+from members.mail.models import OutboxMessage
 from members.mail.outbox import outbox_queue
 from members.mail.rendering import RenderedEmail
 from members.models import Member
-from members.models_mail import OutboxMessage
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 
 from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopeMixin, scoped_list_filter
 from chapters.permissions import organized_chapter_ids
+from members.newsletters.subscriptions import membership_unsubscribe
 
-from .mail.subscriptions import membership_unsubscribe
 from .models import Member, Membership
 
 
@@ -180,4 +180,5 @@ class MembershipAdmin(ChapterScopedAdmin):
 
 
 # Newsletters and the email outbox register their admin classes on import.
-from . import admin_mail  # noqa: E402, F401
+from members.mail import admin as mail_admin  # noqa: E402, F401
+from members.newsletters import admin as newsletters_admin  # noqa: E402, F401

@@ -114,5 +114,6 @@ class Membership(models.Model):
         return f"{self.member} – {self.chapter}"
 
 
-# The email models live in their own module; importing them here registers them with the app.
-from .models_mail import Delivery, Newsletter, OutboxMessage  # noqa: E402, F401
+# The outbox and newsletter models live in their feature packages; importing them here registers them.
+from members.mail.models import OutboxMessage  # noqa: E402, F401
+from members.newsletters.models import Delivery, Newsletter  # noqa: E402, F401

@@ -3,9 +3,10 @@
 from allauth.account.models import EmailAddress
 
 from chapters.models import ChapterRole, SponsorLiaison
+from members.mail.models import OutboxMessage
+from members.newsletters.models import Delivery
 
 from .models import Membership
-from .models_mail import Delivery, OutboxMessage
 
 
 def membership_of(member, chapter):

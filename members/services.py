@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chapters.models import ChapterInterest, ChapterRole, SponsorLiaison
+from members.mail.models import OutboxMessage
+from members.newsletters.models import Delivery
 
 from .mail.outbox import outbox_compose_now, outbox_forget_member
 from .models import Membership
-from .models_mail import Delivery, OutboxMessage
 
 PROFILE_FIELDS = (
     "display_name",

@@ -8,7 +8,8 @@ import logging
 
 from celery import shared_task
 
-from members.mail import newsletters, outbox
+from members.mail import outbox
+from members.newsletters import sending as newsletters
 
 logger = logging.getLogger(__name__)
 

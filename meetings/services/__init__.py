@@ -1,12 +1,13 @@
 """Business actions on meetings, one module per concern: rsvp, scheduling, checkin."""
 
-from .checkin import (
+from meetings.checkin.services import (
     CheckInError,
     meeting_guests_adjust,
     meeting_walk_in,
     rsvp_check_in,
     rsvp_check_in_undo,
 )
+
 from .rsvp import (
     RSVPRefused,
     rsvp_cancel,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetings import notifications
 from meetings.models import RSVP, Meeting
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 
 # Someone who RSVPs this close to the meeting just got a confirmation; a reminder would repeat it.
 _FRESH_RSVP = datetime.timedelta(hours=2)

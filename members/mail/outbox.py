@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 
 from .rendering import one_line, render_email, sender
 from .smtp import build_message, describe, is_transient, message_id

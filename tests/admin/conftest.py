@@ -4,7 +4,8 @@ import pytest
 
 from chapters.models import ChapterInterest, ChapterRole
 from meetings.models import CheckInChange, ReportAccessLog, WalkInGuest
-from members.models_mail import Newsletter, OutboxMessage
+from members.mail.models import OutboxMessage
+from members.newsletters.models import Newsletter
 from tests.factories import (
     ChapterFactory,
     ChapterRoleFactory,

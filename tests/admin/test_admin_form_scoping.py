@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from chapters.models import Chapter, ChapterRole
 from members.models import Membership
-from members.models_mail import Newsletter
+from members.newsletters.models import Newsletter
 from tests.factories import MeetingFactory, MemberFactory, MembershipFactory, VenueFactory
 
 from .conftest import PASSWORD

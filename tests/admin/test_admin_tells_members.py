@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from meetings.models import RSVP
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 from tests.factories import RSVPFactory
 
 from .conftest import PASSWORD

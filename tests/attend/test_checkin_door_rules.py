@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chapters.models import ChapterRole
-from meetings.checkin_selectors import checkin_totals
+from meetings.checkin.selectors import checkin_totals
 from meetings.models import RSVP, CheckInChange, Meeting, WalkInGuest
-from meetings.reports import meeting_report
+from meetings.reports.selectors import meeting_report
 from members.models import Membership
 from tests.factories import (
     ChapterRoleFactory,

@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image
 
-from meetings.checkin_links import checkin_path, checkin_qr_png, checkin_url, rsvp_id_from_token
+from meetings.checkin.links import checkin_path, checkin_qr_png, checkin_url, rsvp_id_from_token
 from tests.factories import RSVPFactory
 
 pytestmark = pytest.mark.django_db

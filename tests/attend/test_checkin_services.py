@@ -4,15 +4,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from meetings.checkin_selectors import checkin_totals
-from meetings.models import RSVP, Meeting
-from meetings.services.checkin import (
+from meetings.checkin.selectors import checkin_totals
+from meetings.checkin.services import (
     CheckInError,
     meeting_guests_adjust,
     meeting_walk_in,
     rsvp_check_in,
     rsvp_check_in_undo,
 )
+from meetings.models import RSVP, Meeting
 from tests.factories import MeetingFactory, MemberFactory, MembershipFactory, RSVPFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.checkin_links import checkin_path
+from meetings.checkin.links import checkin_path
 from meetings.models import RSVP, Meeting
 from tests.factories import MeetingFactory, MembershipFactory, RSVPFactory
 

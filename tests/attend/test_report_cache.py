@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import views_reports
+from meetings.checkin.services import meeting_guests_adjust, rsvp_check_in
 from meetings.models import ReportAccessLog
-from meetings.services.checkin import meeting_guests_adjust, rsvp_check_in
+from meetings.reports import views as views_reports
 from members.services import member_profile_update
 from tests.factories import (
     MeetingFactory,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.report_tables import Table, csv_response, neutralize
+from meetings.reports.tables import Table, csv_response, neutralize
 from tests.factories import MeetingFactory, RSVPFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from chapters.models import Chapter
 from meetings.models import RSVP, AgendaItem, Meeting, Topic
-from meetings.reports import Period, chapter_report, network_rows
+from meetings.reports.selectors import Period, chapter_report, network_rows
 from members.models import Member, Membership
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import base64
 import pytest
 from django.core.cache import cache
 
-from meetings.report_charts import chart_data_uri
-from meetings.report_tables import Table
+from meetings.reports.charts import chart_data_uri
+from meetings.reports.tables import Table
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +40,7 @@ def test_chart_cache_serves_the_same_drawing_for_the_same_data(monkeypatch):
     def must_not_draw(*args, **kwargs):
         raise AssertionError("drawn again although the data did not change")
 
-    monkeypatch.setattr("meetings.report_charts.chart_svg", must_not_draw)
+    monkeypatch.setattr("meetings.reports.charts.chart_svg", must_not_draw)
     assert chart_data_uri(attendance([5, 6])) == first
 
 

@@ -11,7 +11,7 @@ from community import services
 from community.models import MeetingNote, Poll, VolunteerSignup
 from community.selectors import feedback_by_topic
 from meetings.models import RSVP
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 from tests.factories import AgendaItemFactory, MeetingFactory, MemberFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

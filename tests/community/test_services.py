@@ -17,7 +17,7 @@ from community.models import (
 )
 from community.services import CommunityRefused
 from meetings.models import RSVP, Meeting
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 from tests.factories import AgendaItemFactory, MeetingFactory, MemberFactory
 
 from .conftest import make_poll

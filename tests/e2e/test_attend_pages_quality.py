@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from meetings.checkin_links import checkin_path
+from meetings.checkin.links import checkin_path
 from meetings.models import RSVP, Meeting
 from tests.web.page_checks import AXE_JS, VNU_JAR, axe_violations
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 
 from .conftest import body
 

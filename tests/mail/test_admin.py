@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from members.mail.models import OutboxMessage
 from members.models import Membership
-from members.models_mail import Delivery, Newsletter, OutboxMessage
+from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, ChapterRoleFactory, MemberFactory, MembershipFactory
 
 from .conftest import body

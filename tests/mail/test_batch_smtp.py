@@ -5,8 +5,8 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
-from members.mail import newsletters
-from members.models_mail import Delivery, Newsletter
+from members.newsletters import sending as newsletters
+from members.newsletters.models import Delivery, Newsletter
 
 from .conftest import use_smtp
 from .services import free_port

@@ -3,9 +3,9 @@
 import pytest
 
 from members import tasks
-from members.mail import newsletters
 from members.models import Membership
-from members.models_mail import Delivery, Newsletter
+from members.newsletters import sending as newsletters
+from members.newsletters.models import Delivery, Newsletter
 
 from .test_newsletters import chapter, newsletter, subscribe  # noqa: F401 (fixtures)
 

@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from members.mail import newsletters
 from members.mail.tokens import read_unsubscribe_token
 from members.models import Membership
-from members.models_mail import Delivery, Newsletter
+from members.newsletters import sending as newsletters
+from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, MemberFactory, MembershipFactory
 
 from .conftest import body, parse, use_mailer, use_smtp

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from members.mail import newsletters
-from members.models_mail import Delivery, Newsletter
+from members.newsletters import sending as newsletters
+from members.newsletters.models import Delivery, Newsletter
 
 from .test_newsletters import chapter, newsletter, subscribe  # noqa: F401 (fixtures)
 

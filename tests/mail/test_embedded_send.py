@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from chapters.models import Chapter
 from members.models import Member, Membership
-from members.models_mail import Newsletter
+from members.newsletters.models import Newsletter
 
 chapter = Chapter.objects.create(name="OPCUG IT Pro SIG", slug="opcug", time_zone="America/Toronto")
 for i in range(3):

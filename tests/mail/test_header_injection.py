@@ -20,10 +20,11 @@ from chapters.models import Chapter, Sponsor, Venue
 from meetings import notifications
 from meetings.models import RSVP, AgendaItem, Meeting, Topic
 from members.forms import ProfileForm
-from members.mail.newsletters import newsletter_send_test
+from members.mail.models import OutboxMessage
 from members.mail.outbox import outbox_send
 from members.models import Member
-from members.models_mail import Newsletter, OutboxMessage
+from members.newsletters.models import Newsletter
+from members.newsletters.sending import newsletter_send_test
 from tests.factories import (
     AgendaItemFactory,
     ChapterFactory,

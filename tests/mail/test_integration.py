@@ -20,10 +20,11 @@ from meetings.calendar import event_uid
 from meetings.models import RSVP
 from meetings.services import rsvp_going
 from meetings.services.scheduling import meeting_cancel, meeting_update
-from members.mail import newsletters
+from members.mail.models import OutboxMessage
 from members.mail.tokens import read_unsubscribe_token
 from members.models import Member, Membership
-from members.models_mail import Delivery, Newsletter, OutboxMessage
+from members.newsletters import sending as newsletters
+from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory
 
 from .services import BrokerForTests, RedisServer, SMTPServer, Worker, wait_for

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models_mail import Delivery, Newsletter
+from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, ChapterRoleFactory, MemberFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

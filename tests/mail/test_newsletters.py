@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from members import tasks
-from members.mail import newsletters
 from members.models import Membership
-from members.models_mail import Delivery, Newsletter
+from members.newsletters import sending as newsletters
+from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, MemberFactory, MembershipFactory
 
 from .conftest import body, use_mailer

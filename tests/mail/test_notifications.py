@@ -11,7 +11,7 @@ from meetings import notifications
 from meetings.calendar import event_uid
 from meetings.models import RSVP
 from meetings.services import rsvp_cancel, rsvp_going
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 from tests.factories import (
     AgendaItemFactory,
     ChapterFactory,

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from members import tasks
 from members.mail import outbox
+from members.mail.models import OutboxMessage
 from members.mail.rendering import RenderedEmail
-from members.models_mail import OutboxMessage
 from tests.factories import ChapterFactory, MemberFactory
 
 from .conftest import body, use_mailer

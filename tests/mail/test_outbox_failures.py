@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from members.mail import outbox
+from members.mail.models import OutboxMessage
 from members.mail.rendering import RenderedEmail
-from members.models_mail import OutboxMessage
 from tests.factories import ChapterFactory, ChapterRoleFactory, MemberFactory
 
 from .conftest import use_mailer

@@ -6,9 +6,10 @@ import email.policy
 import pytest
 
 from meetings import notifications
-from members.mail.newsletters import newsletter_send_test
+from members.mail.models import OutboxMessage
 from members.mail.outbox import outbox_send
-from members.models_mail import Newsletter, OutboxMessage
+from members.newsletters.models import Newsletter
+from members.newsletters.sending import newsletter_send_test
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory, RSVPFactory
 
 from .conftest import use_smtp

@@ -8,7 +8,7 @@ from django.utils import timezone
 from meetings.models import RSVP, Meeting
 from meetings.services.reminders import meeting_reminders_send
 from meetings.tasks import send_meeting_reminders
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 from tests.factories import MeetingFactory, MemberFactory, RSVPFactory
 
 from .conftest import body, parts

@@ -9,8 +9,9 @@ from django.urls import reverse
 from meetings import notifications
 from meetings.models import RSVP
 from meetings.services import rsvp_going
+from members.mail.models import OutboxMessage
 from members.mail.outbox import outbox_send
-from members.models_mail import Delivery, Newsletter, OutboxMessage
+from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory
 from tests.mail.conftest import use_smtp
 from tests.mail.services import SMTPServer

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 from speakers import services
 from speakers.models import CallForSpeakers, Proposal
 from speakers.services import Decision

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting
-from members.models_mail import OutboxMessage
+from members.mail.models import OutboxMessage
 from speakers import services
 from speakers.models import CallForSpeakers, Proposal, SpeakerProfile, TourStop
 from speakers.services import Decision, TalkRefused

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import RSVP
+from members.mail.models import OutboxMessage
 from members.models import Member, Membership
-from members.models_mail import Delivery, Newsletter, OutboxMessage
+from members.newsletters.models import Delivery, Newsletter
 from tests.factories import (
     ChapterFactory,
     ChapterRoleFactory,

@@ -3,8 +3,7 @@
 from django.contrib import admin
 
 from chapters.admin_scoping import ChapterScopedAdmin
-
-from .models import ReportAccessLog
+from meetings.models import ReportAccessLog
 
 
 @admin.register(ReportAccessLog)

@@ -31,13 +31,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from itprosig.validators import has_control_characters, single_line
+from members.mail.models import OutboxMessage
+from members.mail.outbox import outbox_queue, retry_delay
+from members.mail.rendering import absolute_reverse, absolute_url, render_email, sender
+from members.mail.smtp import OneLineHeadersEmail, build_message, describe, is_transient, message_id
+from members.mail.tokens import unsubscribe_token, unsubscribe_url
 from members.models import Membership
-from members.models_mail import Delivery, Newsletter, OutboxMessage
-
-from .outbox import outbox_queue, retry_delay
-from .rendering import absolute_reverse, absolute_url, render_email, sender
-from .smtp import OneLineHeadersEmail, build_message, describe, is_transient, message_id
-from .tokens import unsubscribe_token, unsubscribe_url
+from members.newsletters.models import Delivery, Newsletter
 
 logger = logging.getLogger(__name__)
 

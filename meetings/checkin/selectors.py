@@ -3,7 +3,7 @@
 from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
-from .models import RSVP, Meeting
+from meetings.models import RSVP, Meeting
 
 #: The most names the door list shows at once; beyond that the volunteer searches.
 CHECKIN_LIST_LIMIT = 300

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_reports
+from meetings.reports import views as views_reports
 
 app_name = "reports"
 

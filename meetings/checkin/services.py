@@ -28,9 +28,8 @@ from django.utils.translation import gettext as _
 
 from chapters.permissions import can_check_in, can_organize
 from itprosig.validators import no_control_characters
+from meetings.models import RSVP, CheckInChange, Meeting, WalkInGuest
 from members.models import Member, Membership
-
-from ..models import RSVP, CheckInChange, Meeting, WalkInGuest
 
 #: How long before its start a meeting's door opens for check-in (volunteers arrive early).
 CHECKIN_OPENS_BEFORE = datetime.timedelta(hours=24)

@@ -19,11 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chapters.permissions import can_check_in, can_organize
 from itprosig.validators import has_control_characters
-
-from .checkin_links import checkin_qr_png, rsvp_id_from_token
-from .checkin_selectors import checkin_meeting, checkin_rsvps, checkin_totals
-from .models import RSVP
-from .services.checkin import (
+from meetings.checkin.links import checkin_qr_png, rsvp_id_from_token
+from meetings.checkin.selectors import checkin_meeting, checkin_rsvps, checkin_totals
+from meetings.checkin.services import (
     CheckInError,
     checkin_closes_at,
     checkin_is_closed,
@@ -33,6 +31,7 @@ from .services.checkin import (
     rsvp_check_in,
     rsvp_check_in_undo,
 )
+from meetings.models import RSVP
 
 MAX_QUERY_LENGTH = 100
 MAX_NAME_LENGTH = 120

@@ -19,9 +19,8 @@ from chapters.permissions import (
     organized_chapter_ids,
     sponsorships_for_liaison,
 )
-
-from .models import ReportAccessLog
-from .reports import Period
+from meetings.models import ReportAccessLog
+from meetings.reports.selectors import Period
 
 ORGANIZER = "organizer"
 LIAISON = "liaison"

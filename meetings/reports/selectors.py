@@ -29,9 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from meetings.models import RSVP, AgendaItem, Meeting
 from members.models import Membership
-
-from .models import RSVP, AgendaItem, Meeting
 
 CHECKED_IN = Q(checked_in_at__isnull=False)
 

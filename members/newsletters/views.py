@@ -8,10 +8,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from chapters.models import Chapter
-
-from .mail.subscriptions import membership_unsubscribe, newsletter_preferences_update
-from .mail.tokens import BadToken, read_unsubscribe_token
-from .models import Member, Membership
+from members.mail.tokens import BadToken, read_unsubscribe_token
+from members.models import Member, Membership
+from members.newsletters.subscriptions import membership_unsubscribe, newsletter_preferences_update
 
 
 # The signed token is the authorization here: mail providers POST it with no session or CSRF

@@ -1,7 +1,6 @@
-"""Admin for email: newsletters (write, preview, test, schedule, send, progress) and the outbox.
+"""Newsletters in the admin: write, preview, test, schedule, send, follow the progress, resume a failed send.
 
-Organizers see only their chapters' newsletters and messages (ChapterScopedAdmin); account emails,
-which belong to no chapter, only superusers see.
+Organizers see only their chapters' newsletters (ChapterScopedAdmin).
 """
 
 from django import forms
@@ -12,18 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from chapters.admin_scoping import ChapterScopedAdmin
 from chapters.permissions import can_organize
-
-from .mail import newsletters as service
-from .mail.outbox import outbox_retry_failed
-from .models import Membership
-from .models_mail import Delivery, Newsletter, OutboxMessage
+from members.models import Membership
+from members.newsletters import sending as service
+from members.newsletters.models import Delivery, Newsletter
 
 
 class NewsletterForm(forms.ModelForm):
@@ -189,75 +184,3 @@ class NewsletterAdmin(ChapterScopedAdmin):
                 newsletter=newsletter, status=Delivery.Status.FAILED
             ).select_related("member")[:50]
         return super().change_view(request, object_id, form_url, extra_context)
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(ChapterScopedAdmin):
-    """Every transactional email and its state, read-only: what a member was sent, and whether it left."""
-
-    list_display = [
-        "created_at",
-        "to_email",
-        "subject_shown",
-        "kind",
-        "status_badge",
-        "attempts",
-        "sent_at",
-        "error_shown",
-    ]
-    list_filter = ["status", "kind", "chapter"]
-    search_fields = ["to_email", "subject", "member__email", "member__display_name"]
-    date_hierarchy = "created_at"
-    list_select_related = ["chapter"]
-    actions = ["send_again"]
-    fields = [
-        "kind",
-        "status",
-        "member",
-        "chapter",
-        "to_email",
-        "from_email",
-        "subject_shown",
-        "body_text",
-        "attempts",
-        "error_shown",
-        "next_attempt_at",
-        "created_at",
-        "sent_at",
-    ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=gettext_lazy("subject"), ordering="subject")
-    def subject_shown(self, obj):
-        # RSVP emails are written by the mail worker just before they go out.
-        if not obj.body_text and obj.composer:
-            return _("(written when it is sent)")
-        return obj.subject
-
-    @admin.display(description=gettext_lazy("status"), ordering="status")
-    def status_badge(self, obj):
-        colour = {"sent": "green", "failed": "#b00020"}.get(obj.status, "#8a6d00")
-        return format_html('<strong style="color:{}">{}</strong>', colour, obj.get_status_display())
-
-    @admin.display(description=gettext_lazy("last error"))
-    def error_shown(self, obj):
-        # Only a failure still standing: a message sent after a passing error has none.
-        if obj.status == OutboxMessage.Status.SENT:
-            return ""
-        return Truncator(obj.last_error).chars(120)
-
-    @admin.action(description=gettext_lazy("Send the selected failed emails again"))
-    def send_again(self, request, queryset):
-        # The queryset is the organizer's own chapters' rows; other rows posted by id never reach here.
-        count = outbox_retry_failed(queryset=queryset)
-        message = ngettext("%(count)s email queued again.", "%(count)s emails queued again.", count)
-        messages.success(request, message % {"count": count})

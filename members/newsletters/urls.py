@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_mail
+from members.newsletters import views as views_mail
 
 app_name = "mail"
 

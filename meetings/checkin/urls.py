@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_checkin
+from meetings.checkin import views as views_checkin
 
 app_name = "checkin"
 

@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chapters.models import Chapter
-
-from .models import Meeting, ReportAccessLog
-from .report_access import (
+from meetings.models import Meeting, ReportAccessLog
+from meetings.reports.access import (
     LIAISON,
     can_read_reports,
     chapter_scope,
@@ -29,10 +28,16 @@ from .report_access import (
     readable_scopes,
     years_before,
 )
-from .report_cache import cached_chapter_page
-from .report_charts import chart_data_uri
-from .report_tables import chapter_tables, csv_response, meeting_tables, network_tables, percent
-from .reports import Period, chapter_report, meeting_report, network_rows, network_topic_rows
+from meetings.reports.cache import cached_chapter_page
+from meetings.reports.charts import chart_data_uri
+from meetings.reports.selectors import (
+    Period,
+    chapter_report,
+    meeting_report,
+    network_rows,
+    network_topic_rows,
+)
+from meetings.reports.tables import chapter_tables, csv_response, meeting_tables, network_tables, percent
 
 #: The longest period one report covers; longer requests are refused rather than left to run.
 MAX_PERIOD = datetime.timedelta(days=366 * 30)

@@ -89,7 +89,7 @@ def variant_key(scope, period, today):
 
 def next_start(chapter, period, now):
     """Return when the period's next meeting starts (it then counts as held), or None."""
-    from .models import Meeting
+    from meetings.models import Meeting
 
     _start, end = period.bounds(chapter.tzinfo)
     return Meeting.objects.filter(
@@ -161,7 +161,7 @@ def cached_chapter_page(request, scope, period, today, *, build_body, render_pag
 
 def _meeting_chapter_id(instance):
     """Return the chapter of an object tied to a meeting (an RSVP, an agenda item)."""
-    from .models import Meeting
+    from meetings.models import Meeting
 
     meeting = instance._state.fields_cache.get("meeting")
     if meeting is not None:
@@ -189,7 +189,7 @@ def _meeting_moving(sender, instance, **kwargs):
     update_fields = kwargs.get("update_fields")
     if instance.pk is None or (update_fields is not None and "chapter" not in update_fields):
         return
-    from .models import Meeting
+    from meetings.models import Meeting
 
     instance._report_cache_chapter_id = (
         Meeting.objects.filter(pk=instance.pk).values_list("chapter_id", flat=True).first()
@@ -205,7 +205,7 @@ def _member_changed(sender, instance, created=False, **kwargs):
     update_fields = kwargs.get("update_fields")
     if created or (update_fields is not None and not (set(update_fields) & MEMBER_FIELDS)):
         return
-    from .models import RSVP
+    from meetings.models import RSVP
 
     chapters = (
         RSVP.objects.filter(member_id=instance.pk, checked_in_at__isnull=False)
@@ -234,9 +234,8 @@ def connect():
     from django.db.models.signals import pre_save
 
     from chapters.models import Chapter, Sponsorship
+    from meetings.models import RSVP, AgendaItem, Meeting, Topic
     from members.models import Member, Membership
-
-    from .models import RSVP, AgendaItem, Meeting, Topic
 
     def both(receiver, model):
         name = f"reports-{receiver.__name__}-{model._meta.label}"

@@ -4,8 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from chapters.admin_scoping import ChapterScopedAdmin
-
-from .models import CheckInChange, WalkInGuest
+from meetings.models import CheckInChange, WalkInGuest
 
 
 class ReadOnlyRecordAdmin(ChapterScopedAdmin):
