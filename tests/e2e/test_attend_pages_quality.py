@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from meetings.checkin.links import checkin_path
 from meetings.models import RSVP, Meeting
-from tests.web.page_checks import AXE_JS, VNU_JAR, axe_violations
+from tests.support.page_checks import AXE_JS, VNU_JAR, axe_violations
 
 pytestmark = [
     pytest.mark.e2e,

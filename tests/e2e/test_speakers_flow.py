@@ -16,7 +16,7 @@ from chapters.models import ChapterRole
 from speakers import services
 from speakers.models import Proposal
 from tests.factories import ChapterFactory, ChapterRoleFactory, MeetingFactory, MemberFactory
-from tests.web.page_checks import AXE_JS, VNU_JAR, axe_violations
+from tests.support.page_checks import AXE_JS, VNU_JAR, axe_violations
 
 pytestmark = [
     pytest.mark.e2e,

@@ -13,8 +13,8 @@ from members.mail.models import OutboxMessage
 from members.mail.outbox import outbox_send
 from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory
-from tests.mail.conftest import use_smtp
-from tests.mail.services import SMTPServer
+from tests.support.mail import use_smtp
+from tests.support.servers import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
