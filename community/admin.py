@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline
-from chapters.permissions import can_organize
+from chapters.rules import can_organize
 from meetings.models import Meeting
 
 from . import selectors, services
@@ -80,6 +80,10 @@ class VolunteerSignupAdmin(ChapterScopedAdmin):
         return super().get_queryset(request).select_related("member", "role__meeting__chapter")
 
     def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only: states change through the actions below, which email the volunteer.
         return False
 
     @admin.action(description=_("Confirm the selected sign-ups (the volunteers are emailed)"))

@@ -180,3 +180,102 @@ def test_feedback_by_topic_outside_the_period_is_empty(chapter, answered):
     long_ago = datetime.date(2020, 1, 1)
 
     assert feedback_by_topic(chapter, (long_ago, long_ago + datetime.timedelta(days=30))) == []
+
+
+# Every community admin page for every role: organizers of the chapter only (and superusers).
+
+MODELS = ["volunteerrole", "volunteersignup", "poll", "feedbackresponse", "meetingnote"]
+
+
+@pytest.fixture
+def one_of_each(chapter, door, member, organizer, answered):
+    from community.models import FeedbackResponse
+
+    from .conftest import make_poll
+
+    return {
+        "volunteerrole": door,
+        "volunteersignup": services.volunteer_signup_create(role=door, member=member),
+        "poll": make_poll(chapter),
+        "feedbackresponse": FeedbackResponse.objects.filter(meeting=answered).first(),
+        "meetingnote": MeetingNote.objects.create(meeting=door.meeting, body="Note", author=organizer),
+    }
+
+
+def _people(role, organizer, other_organizer, member):
+    from chapters.models import ChapterRole
+    from tests.factories import ChapterRoleFactory, SponsorLiaisonFactory, SponsorshipFactory
+
+    chapter = organizer.chapter_roles.get().chapter
+    if role == "volunteer":
+        return ChapterRoleFactory(chapter=chapter, role=ChapterRole.Role.VOLUNTEER).user
+    if role == "liaison":
+        return SponsorLiaisonFactory(sponsor=SponsorshipFactory(chapter=chapter).sponsor).user
+    if role == "superuser":
+        return MemberFactory(is_superuser=True, is_staff=True)
+    return {"organizer": organizer, "other_organizer": other_organizer, "member": member, "anonymous": None}[
+        role
+    ]
+
+
+# (list shows the row, add page, change page, delete page) per role.
+EXPECTED = {
+    "organizer": {
+        "volunteerrole": ("shown", 200, "edit", 200),
+        "volunteersignup": ("shown", 403, "view", 200),
+        "poll": ("shown", 200, "edit", 200),
+        "feedbackresponse": ("shown", 403, "view", 200),
+        "meetingnote": ("shown", 200, "edit", 200),
+    },
+    "other_organizer": dict.fromkeys(MODELS, ("hidden", "any", "missing", "missing")),
+}
+for _name in MODELS:
+    EXPECTED.setdefault("superuser", {})[_name] = EXPECTED["organizer"][_name]
+
+
+def _list(client, name, obj):
+    response = client.get(reverse(f"admin:community_{name}_changelist"))
+    if response.status_code == 302:
+        return "login" if "/admin/login/" in response["Location"] else "missing"
+    assert response.status_code == 200
+    return "shown" if f"/{obj.pk}/change/" in response.content.decode() else "hidden"
+
+
+def _change(client, name, obj):
+    response = client.get(reverse(f"admin:community_{name}_change", args=[obj.pk]))
+    if response.status_code == 302:
+        return "login" if "/admin/login/" in response["Location"] else "missing"
+    assert response.status_code == 200
+    return "edit" if 'name="_save"' in response.content.decode() else "view"
+
+
+def _delete(client, name, obj):
+    response = client.get(reverse(f"admin:community_{name}_delete", args=[obj.pk]))
+    if response.status_code == 302:
+        return "login" if "/admin/login/" in response["Location"] else "missing"
+    return response.status_code
+
+
+@pytest.mark.parametrize(
+    "role", ["anonymous", "member", "volunteer", "liaison", "other_organizer", "organizer", "superuser"]
+)
+def test_admin_community_permission_matrix(client, one_of_each, organizer, other_organizer, member, role):
+    user = _people(role, organizer, other_organizer, member)
+    if user is not None:
+        client.force_login(user)
+    for name in MODELS:
+        obj = one_of_each[name]
+        seen = (
+            _list(client, name, obj),
+            client.get(reverse(f"admin:community_{name}_add")).status_code,
+            _change(client, name, obj),
+            _delete(client, name, obj),
+        )
+        if role in EXPECTED:
+            expected = EXPECTED[role][name]
+            if expected[1] == "any":
+                seen = (seen[0], "any", *seen[2:])
+            assert seen == expected, (role, name)
+        else:
+            # Members, volunteers and liaisons have no admin: every page sends them to log in.
+            assert seen == ("login", 302, "login", "login"), (role, name)
