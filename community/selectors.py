@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from chapters.permissions import can_organize, date_in_sponsorship
+from chapters.rules import can_organize, date_in_sponsorship
 from meetings.models import AgendaItem, Meeting
 from members.models import Membership
 
@@ -214,11 +214,13 @@ def poll_results(poll, *, other_label="Other"):
     return PollResults(voters=Vote.objects.filter(poll=poll).count(), rows=rows)
 
 
-def results_visible(poll, *, voted, user, now=None):
-    """Whether this reader may see the counts, as the organizer chose for the poll."""
-    if can_organize(user, poll.chapter_id) or poll.is_closed(now):
+def results_visible(poll, *, voted, is_member, user, now=None):
+    """Whether this reader may see the counts: the chapter's own business, shown as the organizer chose."""
+    if can_organize(user, poll.chapter_id):
         return True
-    return poll.results == Poll.Results.AFTER_VOTING and voted
+    if not is_member:
+        return False
+    return poll.is_closed(now) or (poll.results == Poll.Results.AFTER_VOTING and voted)
 
 
 # Feedback.

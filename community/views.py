@@ -98,16 +98,17 @@ def _initial_vote(request, poll):
 def _poll_page(request, poll, form, status=200):
     user = request.user
     vote = selectors.member_vote(poll, user)
+    is_member = selectors.is_chapter_member(user, poll.chapter)
     context = {
         "poll": poll,
         "chapter": poll.chapter,
         "form": form,
         "vote": vote,
-        "is_member": selectors.is_chapter_member(user, poll.chapter),
+        "is_member": is_member,
         "is_open": poll.is_open(),
         "is_closed": poll.is_closed(),
     }
-    if selectors.results_visible(poll, voted=vote is not None, user=user):
+    if selectors.results_visible(poll, voted=vote is not None, is_member=is_member, user=user):
         results = selectors.poll_results(poll, other_label=_("Other"))
         context["results"] = results
         context["chart"] = poll_chart_data_uri(results.rows)

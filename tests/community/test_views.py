@@ -436,3 +436,16 @@ def test_poll_page_in_french(client, poll, member):
 
     assert "Voter" in page
     assert 'lang="fr"' in page
+
+
+def test_poll_results_of_a_closed_poll_stay_with_the_chapters_members(client, poll, member):
+    services.poll_vote(poll=poll, member=member, choice_ids=[poll.choices.first().pk])
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    anonymous = client.get(poll.get_absolute_url()).content.decode()
+    client.force_login(member)
+    as_member = client.get(poll.get_absolute_url()).content.decode()
+
+    assert 'id="poll-results"' not in anonymous
+    assert "Results are shown to the members of" in anonymous
+    assert '<td class="text-end">1</td>' in as_member
