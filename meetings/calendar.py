@@ -6,15 +6,24 @@ hold instead of adding a second one. SEQUENCE follows `Meeting.sequence`, which 
 service raises on every change members should see.
 """
 
+import contextlib
 import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from itprosig.dates import format_date
+from itprosig.plain_text import markdown_to_text
 
 PRODID = "-//itprosig//Meetings//EN"
 GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
+# The Google link's `details` carry the agenda; a long agenda is cut so the link stays well under
+# the address lengths browsers and mail clients keep (a few thousand characters).
+GOOGLE_DETAILS_MAX_CHARS = 1200
 
 
 def event_uid(meeting):
@@ -37,16 +46,42 @@ def _location(meeting, *, include_online_link):
     return " / ".join(parts)
 
 
-def _description(meeting, *, include_online_link):
-    lines = []
-    if meeting.description:
-        lines += [meeting.description.strip(), ""]
+def agenda_schedule(meeting):
+    """Return (start, item) for each agenda item: the items follow each other from the meeting's start.
+
+    Starts are in the chapter's time zone; the meeting's agenda items are read once (prefetched
+    on the pages and emails that show them).
+    """
+    start = meeting.starts_at.astimezone(meeting.chapter.tzinfo)
+    schedule = []
     for item in meeting.agenda_items.all():
+        schedule.append((start, item))
+        start += datetime.timedelta(minutes=item.duration_minutes)
+    return schedule
+
+
+def agenda_lines(meeting):
+    """Return the agenda as plain-text lines with clock times: "18:00  Title (Speaker), 45 min"."""
+    lines = []
+    for start, item in agenda_schedule(meeting):
         speaker = f" ({item.speaker})" if item.speaker else ""
-        lines.append(f"- {item.title}{speaker}, {item.duration_minutes} min")
+        minutes = gettext("%(minutes)s min") % {"minutes": item.duration_minutes}
+        lines.append(f"{format_date(start, 'TIME_FORMAT')}  {item.title}{speaker}, {minutes}")
+    return lines
+
+
+def _description(meeting, *, include_online_link):
+    """Return the DESCRIPTION: plain text (RFC 5545), so the Markdown is rendered then stripped."""
+    lines = []
+    about = markdown_to_text(meeting.description)
+    if about:
+        lines += [about, ""]
+    agenda = agenda_lines(meeting)
+    if agenda:
+        lines += [gettext("Agenda"), *agenda, ""]
     if include_online_link and meeting.online_url and meeting.format != meeting.Format.IN_PERSON:
-        lines += ["", meeting.online_url]
-    lines += ["", meeting_url(meeting)]
+        lines += [meeting.online_url, ""]
+    lines.append(meeting_url(meeting))
     return "\n".join(lines).strip()
 
 
@@ -66,6 +101,11 @@ def _attendee(member):
     return attendee
 
 
+def _language_of(member):
+    language = getattr(member, "preferred_language", "")
+    return translation.override(language) if language else contextlib.nullcontext()
+
+
 def build_event(meeting, *, method=None, attendee=None, stamp=None):
     """Return the VEVENT for one meeting; `attendee` (a Member) sees the online link."""
     chapter = meeting.chapter
@@ -80,7 +120,9 @@ def build_event(meeting, *, method=None, attendee=None, stamp=None):
     event.add("dtend", meeting.ends_at.astimezone(tz))
     event.add("sequence", meeting.sequence)
     event.add("summary", f"{chapter.name}: {meeting.title}")
-    event.add("description", _description(meeting, include_online_link=include_online_link))
+    # An invitation is read by one member: its text is in their language, whatever is active.
+    with _language_of(attendee):
+        event.add("description", _description(meeting, include_online_link=include_online_link))
     location = _location(meeting, include_online_link=include_online_link)
     if location:
         event.add("location", location)
@@ -129,7 +171,7 @@ def build_calendar(meetings, *, method=None, attendee=None, name=None):
 
 
 def google_calendar_url(meeting):
-    """Return the "add to Google Calendar" link for a meeting (public details only)."""
+    """Return the "add to Google Calendar" link for a meeting: public details and its agenda."""
 
     def stamp(moment):
         return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -138,8 +180,18 @@ def google_calendar_url(meeting):
         "action": "TEMPLATE",
         "text": f"{meeting.chapter.name}: {meeting.title}",
         "dates": f"{stamp(meeting.starts_at)}/{stamp(meeting.ends_at)}",
-        "details": meeting_url(meeting),
+        "details": _google_details(meeting),
         "location": _location(meeting, include_online_link=False),
         "ctz": meeting.chapter.time_zone,
     }
     return f"{GOOGLE_CALENDAR_URL}?{urlencode(query)}"
+
+
+def _google_details(meeting):
+    """Return the agenda with clock times then the meeting's address, cut to a reasonable length."""
+    url = meeting_url(meeting)
+    agenda = "\n".join(agenda_lines(meeting))
+    if not agenda:
+        return url
+    room = GOOGLE_DETAILS_MAX_CHARS - len(url) - 2
+    return f"{Truncator(agenda).chars(room)}\n\n{url}"

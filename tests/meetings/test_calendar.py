@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import include, path
+from django.utils import translation
 from icalendar import Calendar
 
 from meetings.calendar import build_calendar, event_uid, google_calendar_url
@@ -88,3 +89,79 @@ def test_google_calendar_link_carries_utc_times_and_title():
     assert query["dates"] == ["20261208T230000Z/20261209T020000Z"]
     assert query["text"] == [f"{meeting.chapter.name}: PowerShell Snacks"]
     assert query["ctz"] == ["America/Toronto"]
+
+
+MARKDOWN_DESCRIPTION = (
+    "## Why come\n\n"
+    "A **hands-on** evening on _replicas_ & backups.\n\n"
+    "- bring a laptop\n"
+    "- read [the notes](https://example.org/notes) first\n\n"
+    "<em>Pizza</em> after the talks."
+)
+
+
+def _meeting_with_markdown_and_two_talks():
+    meeting = _meeting(description=MARKDOWN_DESCRIPTION)
+    AgendaItemFactory(
+        meeting=meeting, title="Backups that restore", speaker="Sam Example", duration_minutes=30
+    )
+    return meeting
+
+
+def test_ics_description_is_plain_text_without_markdown_or_html():
+    meeting = _meeting_with_markdown_and_two_talks()
+    (event,) = _events(build_calendar([meeting]))
+    description = str(event["DESCRIPTION"])
+    assert "A hands-on evening on replicas & backups." in description
+    assert "- bring a laptop" in description
+    assert "read the notes (https://example.org/notes) first" in description
+    assert "Pizza after the talks." in description
+    for markup in ("**", "_replicas_", "##", "](", "<", ">", "&amp;"):
+        assert markup not in description
+
+
+def test_ics_description_lists_the_agenda_with_clock_times():
+    meeting = _meeting_with_markdown_and_two_talks()
+    (event,) = _events(build_calendar([meeting]))
+    description = str(event["DESCRIPTION"])
+    # The first talk starts with the meeting (6 p.m. in Toronto), the second 45 minutes later.
+    assert "6 p.m.  Hyper-V replicas (Dana Example), 45 min" in description
+    assert "6:45 p.m.  Backups that restore (Sam Example), 30 min" in description
+
+
+def test_ics_description_agenda_in_french_reads_french_clock_times():
+    meeting = _meeting_with_markdown_and_two_talks()
+    with translation.override("fr"):
+        (event,) = _events(build_calendar([meeting]))
+    description = str(event["DESCRIPTION"])
+    assert "Programme" in description
+    assert "18:45  Backups that restore (Sam Example), 30 min" in description
+
+
+def test_google_calendar_link_carries_the_agenda_in_details():
+    meeting = _meeting_with_markdown_and_two_talks()
+    (details,) = parse_qs(urlsplit(google_calendar_url(meeting)).query)["details"]
+    assert "6 p.m.  Hyper-V replicas (Dana Example), 45 min" in details
+    assert "6:45 p.m.  Backups that restore (Sam Example), 30 min" in details
+    assert details.endswith(meeting.get_absolute_url())
+
+
+def test_google_calendar_link_stays_short_with_a_long_agenda():
+    meeting = _meeting()
+    for number in range(40):
+        title = f"Lightning talk number {number} " + "x" * 80
+        AgendaItemFactory(meeting=meeting, title=title, duration_minutes=5)
+    url = google_calendar_url(meeting)
+    (details,) = parse_qs(urlsplit(url).query)["details"]
+    assert "Hyper-V replicas" in details
+    assert "Lightning talk number 39" not in details
+    assert details.endswith(meeting.get_absolute_url())
+    assert len(url) < 4000
+
+
+def test_invitation_description_is_in_the_attendees_language():
+    meeting = _meeting_with_markdown_and_two_talks()
+    member = MemberFactory(preferred_language="fr")
+    invitation = Calendar.from_ical(build_calendar([meeting], method="REQUEST", attendee=member).to_ical())
+    (event,) = invitation.walk("VEVENT")
+    assert "Programme\n18:00  Hyper-V replicas (Dana Example), 45 min" in str(event["DESCRIPTION"])
