@@ -1,25 +1,16 @@
 """Read-side queries for the chapter list and chapter pages."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from itprosig.db import subquery_count
 
 from .models import Chapter, ChapterInterest, ChapterRole, Sponsorship
 
 
 def _count(model, **filters):
-    return Coalesce(
-        Subquery(
-            model.objects.filter(chapter=OuterRef("pk"), **filters)
-            .order_by()
-            .values("chapter")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+    return subquery_count(model.objects.filter(chapter=OuterRef("pk"), **filters), per="chapter")
 
 
 def chapters_with_counts():

@@ -1,19 +1,9 @@
 """RSVP lists as CSV for organizers, safe to open in a spreadsheet."""
 
-import csv
-
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(value):
-    """Return the cell as text a spreadsheet shows as typed, never as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+from itprosig.csv import csv_download
 
 
 def _local(moment, tz):
@@ -22,11 +12,7 @@ def _local(moment, tz):
 
 def rsvps_csv_response(rsvps, *, filename):
     """Return a CSV download of the RSVPs, times in each meeting's chapter time zone."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A byte-order mark lets spreadsheet programs read accented names as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_download(filename)
     writer.writerow(
         [
             _("Chapter"),
@@ -46,8 +32,7 @@ def rsvps_csv_response(rsvps, *, filename):
     for rsvp in rows.iterator(chunk_size=2000):
         tz = rsvp.meeting.chapter.tzinfo
         writer.writerow(
-            neutralize(cell)
-            for cell in (
+            (
                 rsvp.meeting.chapter.name,
                 rsvp.meeting.title,
                 _local(rsvp.meeting.starts_at, tz),

@@ -17,6 +17,7 @@ from members.mail.rendering import absolute_reverse, object_url
 
 from . import calendar
 from .models import RSVP, Meeting
+from .reminder_key import reminder_dedupe_key
 
 Kind = OutboxMessage.Kind
 
@@ -83,7 +84,7 @@ def notify_meeting_reminder(rsvp):
         Kind.REMINDER,
         "reminder",
         with_checkin=True,
-        dedupe_key=f"reminder:{rsvp.meeting_id}:{rsvp.member_id}",
+        dedupe_key=reminder_dedupe_key(meeting_id=rsvp.meeting_id, member_id=rsvp.member_id),
     )
 
 

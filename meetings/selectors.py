@@ -4,13 +4,13 @@ Each page runs a fixed number of queries whatever the data size: lists carry the
 annotations, and related rows come in through select_related/prefetch_related.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from chapters.permissions import can_organize
+from itprosig.db import subquery_count
 
 from .models import RSVP, AgendaItem, Meeting, Topic
 
@@ -21,18 +21,7 @@ LISTED_ATTENDEES_LIMIT = 60
 
 
 def _rsvp_count(**filters):
-    # A correlated subquery per count keeps list queries free of GROUP BY over joined rows.
-    return Coalesce(
-        Subquery(
-            RSVP.objects.filter(meeting=OuterRef("pk"), **filters)
-            .order_by()
-            .values("meeting")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+    return subquery_count(RSVP.objects.filter(meeting=OuterRef("pk"), **filters), per="meeting")
 
 
 def public_meetings():
@@ -144,15 +133,7 @@ def member_rsvp(meeting, member):
     )
     return (
         RSVP.objects.filter(meeting=meeting, member=member)
-        .annotate(
-            ahead=Coalesce(
-                Subquery(
-                    ahead.order_by().values("meeting").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            )
-        )
+        .annotate(ahead=subquery_count(ahead, per="meeting"))
         .first()
     )
 

@@ -12,6 +12,16 @@ class JoinForm(forms.Form):
     )
 
 
+class NewsletterPreferencesForm(forms.Form):
+    """The chapters, among the member's own, whose newsletter they want."""
+
+    newsletter = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["newsletter"].choices = [(m.chapter_id, m.chapter.name) for m in memberships]
+
+
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from members.models import Member, Membership
+from members.newsletters.subscriptions import membership_subscribe
 
 EMAIL_COLUMNS = ("email", "e-mail", "email address")
 NAME_COLUMNS = ("name", "display name", "full name")
@@ -123,11 +124,6 @@ def _import_row(row, line_number, email_at, name_at, consent_at, chapter, report
             # They said no after the consent this file records: that choice stands.
             report.kept_unsubscribed += 1
         elif not membership.newsletter_subscribed:
-            membership.newsletter_subscribed = True
-            membership.newsletter_consent_at = consent
-            membership.newsletter_consent_source = Membership.Source.IMPORT
-            membership.save(
-                update_fields=["newsletter_subscribed", "newsletter_consent_at", "newsletter_consent_source"]
-            )
+            membership_subscribe(membership=membership, source=Membership.Source.IMPORT, consented_at=consent)
             report.subscribed += 1
     return None

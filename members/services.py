@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chapters.models import ChapterInterest, ChapterRole, SponsorLiaison
 from members.mail.models import OutboxMessage
 from members.newsletters.models import Delivery
+from members.newsletters.subscriptions import membership_subscribe
 
 from .mail.outbox import outbox_compose_now, outbox_forget_member
 from .models import Membership
@@ -49,24 +50,23 @@ def membership_join(*, member, chapter, newsletter=False, now=None):
         raise MembershipRefused("forming")
     now = now or timezone.now()
     with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(
-            member=member, chapter=chapter, defaults={"joined_at": now, "source": Membership.Source.WEBSITE}
+        membership, created = membership_ensure(
+            member=member, chapter_id=chapter.pk, source=Membership.Source.WEBSITE, now=now
         )
         if newsletter and not membership.newsletter_subscribed:
-            # CASL: consent is explicit, and its time and source are kept.
-            membership.newsletter_subscribed = True
-            membership.newsletter_consent_at = now
-            membership.newsletter_consent_source = Membership.Source.WEBSITE
-            membership.newsletter_unsubscribed_at = None
-            membership.save(
-                update_fields=[
-                    "newsletter_subscribed",
-                    "newsletter_consent_at",
-                    "newsletter_consent_source",
-                    "newsletter_unsubscribed_at",
-                ]
-            )
+            membership_subscribe(membership=membership, source=Membership.Source.WEBSITE, consented_at=now)
     return membership, created
+
+
+def membership_ensure(*, member, chapter_id, source, now=None):
+    """Make the member part of the chapter if they are not yet, recording how they came (`source`).
+
+    Joining never subscribes anyone to the newsletter: consent is a separate, explicit choice.
+    Return (membership, created).
+    """
+    return Membership.objects.get_or_create(
+        member=member, chapter_id=chapter_id, defaults={"joined_at": now or timezone.now(), "source": source}
+    )
 
 
 def membership_leave(*, member, chapter):

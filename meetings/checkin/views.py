@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chapters.permissions import can_check_in, can_organize
 from itprosig.validators import has_control_characters
+from meetings.checkin.forms import CheckInToggleForm, DoorSearchForm, GuestsForm, WalkInForm, first_error
 from meetings.checkin.links import checkin_qr_png, rsvp_id_from_token
 from meetings.checkin.selectors import checkin_meeting, checkin_rsvps, checkin_totals
 from meetings.checkin.services import (
@@ -32,9 +33,6 @@ from meetings.checkin.services import (
     rsvp_check_in_undo,
 )
 from meetings.models import RSVP
-
-MAX_QUERY_LENGTH = 100
-MAX_NAME_LENGTH = 120
 
 
 def _wants_json(request):
@@ -92,12 +90,12 @@ def _door_context(request, meeting):
 @require_GET
 def meeting_checkin(request, meeting_id):
     meeting = _meeting_for(request, meeting_id)
-    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
-    status, search_error = 200, None
-    if has_control_characters(query):
-        # NUL and other control codes match no name or address (and the database refuses NUL).
-        status, query = 400, ""
-        search_error = _("Type part of a name or an email address: that search cannot be searched.")
+    search = DoorSearchForm(request.GET)
+    status, query, search_error = 200, "", None
+    if search.is_valid():
+        query = search.cleaned_data["q"]
+    else:
+        status, search_error = 400, first_error(search)
     rsvps = list(checkin_rsvps(meeting, query=query))
     context = {
         "meeting": meeting,
@@ -155,17 +153,17 @@ def rsvp_toggle(request, meeting_id, rsvp_id):
     rsvp = RSVP.objects.select_related("member", "meeting").filter(pk=rsvp_id, meeting=meeting).first()
     if rsvp is None:
         raise Http404(_("No such RSVP at this meeting."))
-    action = request.POST.get("action")
+    form = CheckInToggleForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, meeting, message=first_error(form), ok=False, status=400)
     name = rsvp.member.public_name
     try:
-        if action == "in":
+        if form.cleaned_data["action"] == "in":
             rsvp = rsvp_check_in(rsvp=rsvp, by=request.user)
             message = _("%(name)s is checked in.") % {"name": name}
-        elif action == "undo":
+        else:
             rsvp = rsvp_check_in_undo(rsvp=rsvp, by=request.user)
             message = _("Check-in of %(name)s undone.") % {"name": name}
-        else:
-            return _answer(request, meeting, message=_("Unknown action."), ok=False, status=400)
     except CheckInError as error:
         return _answer(request, meeting, message=error.message, ok=False, status=400)
     return _answer(request, meeting, message=message, rsvp=rsvp)
@@ -175,8 +173,10 @@ def rsvp_toggle(request, meeting_id, rsvp_id):
 @require_POST
 def meeting_walk_in_view(request, meeting_id):
     meeting = _meeting_for(request, meeting_id)
-    email = request.POST.get("email", "")[:254]
-    name = request.POST.get("name", "")[: MAX_NAME_LENGTH + 1]
+    form = WalkInForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, meeting, message=first_error(form), ok=False, status=400)
+    email, name = form.cleaned_data["email"], form.cleaned_data["name"]
     try:
         walk_in = meeting_walk_in(meeting=meeting, email=email, name=name, by=request.user)
     except CheckInError as error:
@@ -198,13 +198,11 @@ def meeting_walk_in_view(request, meeting_id):
 @require_POST
 def meeting_guests(request, meeting_id):
     meeting = _meeting_for(request, meeting_id)
-    raw = request.POST.get("delta", "").strip()
+    form = GuestsForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, meeting, message=first_error(form), ok=False, status=400)
     try:
-        delta = int(raw)
-    except ValueError:
-        return _answer(request, meeting, message=_("Enter a whole number of guests."), ok=False, status=400)
-    try:
-        count = meeting_guests_adjust(meeting=meeting, delta=delta, by=request.user)
+        count = meeting_guests_adjust(meeting=meeting, delta=form.cleaned_data["delta"], by=request.user)
     except CheckInError as error:
         return _answer(request, meeting, message=error.message, ok=False, status=400)
     message = ngettext("%(count)s guest so far.", "%(count)s guests so far.", count) % {"count": count}

@@ -17,18 +17,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from itprosig.db import subquery_count
 from meetings.models import RSVP, AgendaItem, Meeting
 from members.models import Membership
 
@@ -122,14 +120,9 @@ def held_meetings(chapter_ids, start, end, *, now=None):
 
 def _checked_in_count(meeting_ref):
     """A subquery counting a meeting's checked-in RSVPs (0 when none)."""
-    counted = (
-        RSVP.objects.filter(meeting=meeting_ref, checked_in_at__isnull=False)
-        .order_by()
-        .values("meeting")
-        .annotate(n=Count("pk"))
-        .values("n")
+    return subquery_count(
+        RSVP.objects.filter(meeting=meeting_ref, checked_in_at__isnull=False), per="meeting"
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def meeting_rows(held):

@@ -4,15 +4,13 @@ One Table feeds the HTML table, the chart drawn beside it and the CSV file, so t
 show the same figures.
 """
 
-import csv
 from dataclasses import dataclass, field
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from itprosig.csv import csv_download, neutralize  # noqa: F401 (neutralize: the reports' cell rule)
+
 #: The most rows a web page shows of one table; the CSV download has every row.
 HTML_ROW_LIMIT = 200
 
@@ -255,22 +253,9 @@ def network_tables(rows, topics):
     return {t.slug: t for t in (chapters, topic_table)}
 
 
-def neutralize(value):
-    """Return a CSV cell a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def csv_response(table, filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # The byte-order mark makes spreadsheet programs read accents as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([neutralize(str(h)) for h in table.headers])
+    response, writer = csv_download(filename)
+    writer.writerow([str(h) for h in table.headers])
     for row in table.rows:
-        writer.writerow([neutralize(cell) for cell in row])
+        writer.writerow(row)
     return response

@@ -4,12 +4,12 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from meetings import notifications
 from meetings.models import RSVP, Meeting
+from meetings.reminder_key import reminder_dedupe_key_expression
 from members.mail.models import OutboxMessage
 
 # Someone who RSVPs this close to the meeting just got a confirmation; a reminder would repeat it.
@@ -25,11 +25,8 @@ def meeting_reminders_send(*, now=None):
     now = now or timezone.now()
     window_end = now + datetime.timedelta(hours=settings.REMINDER_HOURS_BEFORE)
     reminded = OutboxMessage.objects.filter(
-        dedupe_key=Concat(
-            Value("reminder:"),
-            Cast(OuterRef("meeting_id"), CharField()),
-            Value(":"),
-            Cast(OuterRef("member_id"), CharField()),
+        dedupe_key=reminder_dedupe_key_expression(
+            meeting_id=OuterRef("meeting_id"), member_id=OuterRef("member_id")
         )
     )
     rsvps = (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings import notifications
 from meetings.models import RSVP, Meeting
 from members.models import Membership
+from members.services import membership_ensure
 
 ACTIVE_STATUSES = (RSVP.Status.GOING, RSVP.Status.WAITLISTED)
 
@@ -62,7 +63,7 @@ def rsvp_going(*, meeting, member, now=None):
             rsvp.status = RSVP.Status.WAITLISTED
             rsvp.waitlisted_at = now
         rsvp.save()
-        _join_chapter(member=member, chapter_id=locked.chapter_id, now=now)
+        membership_ensure(member=member, chapter_id=locked.chapter_id, source=Membership.Source.RSVP, now=now)
         if rsvp.status == RSVP.Status.GOING:
             notifications.notify_rsvp_going(rsvp)
         else:
@@ -232,9 +233,3 @@ def _promote(meeting):
         rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
         notifications.notify_rsvp_promoted(rsvp)
     return candidates
-
-
-def _join_chapter(*, member, chapter_id, now):
-    Membership.objects.get_or_create(
-        member=member, chapter_id=chapter_id, defaults={"joined_at": now, "source": Membership.Source.RSVP}
-    )

@@ -7,6 +7,7 @@ writes members' notifications in its own transaction: if the change rolls back, 
 import datetime
 import hashlib
 
+from dateutil.relativedelta import relativedelta, weekdays
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -231,13 +232,15 @@ def meeting_duplicate_to_next_month(*, meeting):
 
 
 def next_month_same_weekday(day):
-    """Return the day in the next month with the same weekday and week of the month as `day`."""
-    week = (day.day - 1) // 7  # 0 for the first Tuesday, 4 for a fifth one
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    first = datetime.date(year, month, 1)
-    candidate = first + datetime.timedelta(days=(day.weekday() - first.weekday()) % 7 + 7 * week)
-    while candidate.month != month:
-        candidate -= datetime.timedelta(days=7)
+    """Return the day in the next month with the same weekday and week of the month as `day`.
+
+    The third Tuesday gives the third Tuesday; a fifth one, when next month has none, the last.
+    """
+    weekday = weekdays[day.weekday()]
+    week = (day.day - 1) // 7 + 1
+    candidate = day + relativedelta(months=1, day=1, weekday=weekday(week))
+    if candidate.month != (day + relativedelta(months=1)).month:
+        candidate = day + relativedelta(months=1, day=31, weekday=weekday(-1))
     return candidate
 
 

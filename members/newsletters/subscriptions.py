@@ -14,14 +14,26 @@ def membership_unsubscribe(*, member_id, chapter_id):
     return bool(changed)
 
 
-def membership_subscribe(*, membership, source):
-    """Record the member's consent (now, from `source`) and subscribe them."""
-    Membership.objects.filter(pk=membership.pk).update(
-        newsletter_subscribed=True,
-        newsletter_consent_at=timezone.now(),
-        newsletter_consent_source=source,
-        newsletter_unsubscribed_at=None,
+def membership_subscribe(*, membership, source, consented_at=None):
+    """Subscribe the member to the chapter's newsletter, recording their consent.
+
+    CASL asks us to keep when and how consent was given: `consented_at` (now unless a record such
+    as an imported list says otherwise) and `source`. A past unsubscription no longer applies.
+    Every way to subscribe (joining, the preferences page, an import) goes through here.
+    """
+    membership.newsletter_subscribed = True
+    membership.newsletter_consent_at = consented_at or timezone.now()
+    membership.newsletter_consent_source = source
+    membership.newsletter_unsubscribed_at = None
+    membership.save(
+        update_fields=[
+            "newsletter_subscribed",
+            "newsletter_consent_at",
+            "newsletter_consent_source",
+            "newsletter_unsubscribed_at",
+        ]
     )
+    return membership
 
 
 def newsletter_preferences_update(*, member, subscribed_chapter_ids, source=Membership.Source.WEBSITE):

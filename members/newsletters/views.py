@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from chapters.models import Chapter
+from members.forms import NewsletterPreferencesForm
 from members.mail.tokens import BadToken, read_unsubscribe_token
 from members.models import Member, Membership
 from members.newsletters.subscriptions import membership_unsubscribe, newsletter_preferences_update
@@ -46,15 +47,13 @@ def preferences(request):
         Membership.objects.filter(member=request.user).select_related("chapter").order_by("chapter__name")
     )
     if request.method == "POST":
-        own = {m.chapter_id for m in memberships}
-        try:
-            chosen = {int(value) for value in request.POST.getlist("newsletter")}
-        except ValueError:
-            chosen = None
-        if chosen is None or not chosen <= own:
+        form = NewsletterPreferencesForm(request.POST, memberships=memberships)
+        if not form.is_valid():
             messages.error(request, _("That choice was not valid; nothing was changed."))
             return redirect("mail:preferences")
-        newsletter_preferences_update(member=request.user, subscribed_chapter_ids=chosen)
+        newsletter_preferences_update(
+            member=request.user, subscribed_chapter_ids=form.cleaned_data["newsletter"]
+        )
         messages.success(request, _("Your email preferences are saved."))
         return redirect("mail:preferences")
     return render(request, "mail/preferences.html", {"memberships": memberships})

@@ -10,6 +10,7 @@ import unicodedata
 import zoneinfo
 
 from allauth.account.models import EmailAddress
+from dateutil.relativedelta import relativedelta, weekdays
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -48,15 +49,9 @@ def _ascii(text):
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
-def _nth_weekday(year, month, week, weekday):
-    first = datetime.date(year, month, 1)
-    offset = (weekday - first.weekday()) % 7
-    return first + datetime.timedelta(days=offset + 7 * (week - 1))
-
-
-def _add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
+def _nth_weekday(month, week, weekday):
+    """Return the `week`-th (1 = first) weekday (Monday = 0) of the month starting on `month`."""
+    return month + relativedelta(day=1, weekday=weekdays[weekday](week))
 
 
 def _aware(local_naive, tz):
@@ -205,7 +200,7 @@ class Command(BaseCommand):
             if rng.random() < 0.25:
                 other = rng.choice([s for s in active if s != home])
                 rows.append(membership(member, other, member.date_joined, rng.random() < 0.5))
-        long_ago = timezone.now() - datetime.timedelta(days=3 * 365)
+        long_ago = timezone.now() - relativedelta(years=3)
         for slug in data.ORGANIZERS:
             rows.append(membership(accounts[f"organizer:{slug}"], slug, long_ago, True))
         rows.append(membership(accounts["volunteer"], data.VOLUNTEER[2], long_ago, True))
@@ -287,8 +282,8 @@ class Command(BaseCommand):
             tz = zoneinfo.ZoneInfo(chapter.time_zone)
             venue = chapter.demo_venues[-1]
             for offset in range(-PAST_MONTHS, UPCOMING_MONTHS + 1):
-                month = _add_months(this_month, offset)
-                day = _nth_weekday(month.year, month.month, week, weekday)
+                month = this_month + relativedelta(months=offset)
+                day = _nth_weekday(month, week, weekday)
                 rng = random.Random(f"{slug}-{day.isoformat()}")
                 talk_title, talk_topics = data.TALKS[(month.month + chapter_index * 3) % len(data.TALKS)]
                 starts_at = _aware(datetime.datetime.combine(day, start), tz)
