@@ -209,9 +209,12 @@ def poll_results(poll, *, other_label="Other"):
     """Count the votes per answer (a member with several answers counts once per answer)."""
     counts = dict(PollChoice.objects.filter(poll=poll).annotate(n=Count("votes")).values_list("pk", "n"))
     rows = [(choice.label, counts.get(choice.pk, 0)) for choice in poll.choices.all()]
+    totals = Vote.objects.filter(poll=poll).aggregate(
+        voters=Count("pk"), other=Count("pk", filter=~Q(other=""))
+    )
     if poll.allow_other:
-        rows.append((other_label, Vote.objects.filter(poll=poll).exclude(other="").count()))
-    return PollResults(voters=Vote.objects.filter(poll=poll).count(), rows=rows)
+        rows.append((other_label, totals["other"]))
+    return PollResults(voters=totals["voters"], rows=rows)
 
 
 def results_visible(poll, *, voted, is_member, user, now=None):

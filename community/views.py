@@ -84,20 +84,19 @@ def poll(request, slug, pk):
     poll = selectors.poll_for_page(slug=slug, pk=pk)
     if request.method == "POST":
         return _poll_post(request, poll)
-    return _poll_page(request, poll, VoteForm(poll=poll, initial=_initial_vote(request, poll)))
-
-
-def _initial_vote(request, poll):
     vote = selectors.member_vote(poll, request.user)
+    return _poll_page(request, poll, VoteForm(poll=poll, initial=_initial_vote(poll, vote)), vote)
+
+
+def _initial_vote(poll, vote):
     if vote is None:
         return {}
     ids = [str(c.pk) for c in vote.choices.all()]
     return {"choice": ids if poll.multiple else (ids[0] if ids else ""), "other": vote.other}
 
 
-def _poll_page(request, poll, form, status=200):
+def _poll_page(request, poll, form, vote, status=200):
     user = request.user
-    vote = selectors.member_vote(poll, user)
     is_member = selectors.is_chapter_member(user, poll.chapter)
     context = {
         "poll": poll,
@@ -126,7 +125,7 @@ def _poll_post(request, poll):
     form = VoteForm(request.POST, poll=poll)
     if not form.is_valid():
         messages.error(request, _("Your answer could not be read; please try again."))
-        return _poll_page(request, poll, form, status=400)
+        return _poll_page(request, poll, form, selectors.member_vote(poll, request.user), status=400)
     try:
         _vote, created = services.poll_vote(
             poll=poll,
