@@ -9,9 +9,11 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from meetings.reports import cache as report_cache
 
-        from . import notifications, page_invalidation
+        from . import member_data, notifications, page_invalidation
 
         page_invalidation.connect()
         report_cache.connect()
         # Workers render RSVP emails queued by web requests: the composer must be registered there too.
         notifications.register()
+        # Members' account pages (data export, closing) reach meetings' data through these.
+        member_data.register()

@@ -9,17 +9,39 @@ writes while the meeting is locked. Functions take model instances.
 
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from meetings.checkin import links as checkin_links
-from members.mail.models import OutboxMessage
-from members.mail.outbox import Composition, outbox_queue, register_composer
+from members.mail import kinds
+from members.mail.outbox import Composition, outbox_queue
 from members.mail.rendering import absolute_reverse, object_url
 
 from . import calendar
 from .models import RSVP, Meeting
 from .reminder_key import reminder_dedupe_key
 
-Kind = OutboxMessage.Kind
+
+class Kind:
+    """The outbox kinds of the emails about meetings and RSVPs (at most 20 characters)."""
+
+    RSVP_GOING = "rsvp_going"
+    RSVP_WAITLISTED = "rsvp_waitlisted"
+    RSVP_PROMOTED = "rsvp_promoted"
+    RSVP_CANCELLED = "rsvp_cancelled"
+    MEETING_CHANGED = "meeting_changed"
+    MEETING_CANCELLED = "meeting_cancelled"
+    REMINDER = "reminder"
+
+
+LABELS = {
+    Kind.RSVP_GOING: _("RSVP confirmed"),
+    Kind.RSVP_WAITLISTED: _("Waitlisted"),
+    Kind.RSVP_PROMOTED: _("Promoted from the waitlist"),
+    Kind.RSVP_CANCELLED: _("RSVP cancelled"),
+    Kind.MEETING_CHANGED: _("Meeting changed"),
+    Kind.MEETING_CANCELLED: _("Meeting cancelled"),
+    Kind.REMINDER: _("Reminder"),
+}
 
 
 def notify_rsvp_going(rsvp):
@@ -117,7 +139,8 @@ def _affected_rsvps(meeting):
     )
 
 
-COMPOSER = "meetings.rsvp"
+# The composer's name before each kind was registered with it: rows queued then still name it.
+LEGACY_COMPOSER = "meetings.rsvp"
 
 
 def _send_to_rsvp(
@@ -142,7 +165,7 @@ def _send_to_rsvp(
         chapter=chapter,
         calendar_method=method or "",
         dedupe_key=dedupe_key,
-        compose=(COMPOSER, spec),
+        compose=(kind, spec),
     )
 
 
@@ -176,4 +199,7 @@ def compose_rsvp_email(spec):
 
 
 def register():
-    register_composer(COMPOSER, compose_rsvp_email)
+    """Register the kinds above with the outbox, each written by `compose_rsvp_email` when sent."""
+    for kind, label in LABELS.items():
+        kinds.register(kind, label, composer=compose_rsvp_email)
+    kinds.register_composer(LEGACY_COMPOSER, compose_rsvp_email)

@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils import translation
 
 from itprosig.client_ip import client_ip
-from members.mail.models import OutboxMessage
+from members.mail import kinds
 from members.mail.outbox import outbox_queue
 from members.mail.rendering import RenderedEmail
 from members.models import Member
@@ -61,7 +61,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 {"body": text, "subject": message.subject, "language": translation.get_language()},
             )
         outbox_queue(
-            kind=OutboxMessage.Kind.ACCOUNT,
+            kind=kinds.ACCOUNT,
             to_email=email,
             rendered=RenderedEmail(subject=message.subject, text=text or html, html=html),
             member=Member.objects.filter(email__iexact=email).first(),

@@ -6,6 +6,7 @@ from chapters.models import ChapterRole, SponsorLiaison
 from members.mail.models import OutboxMessage
 from members.newsletters.models import Delivery
 
+from . import account_hooks
 from .models import Membership
 
 
@@ -39,7 +40,7 @@ def member_export(member):
         "display_name": member.display_name,
         "bio": member.bio,
         "preferred_language": member.preferred_language,
-        "time_zone": member.time_zone,
+        "time_zone": str(member.time_zone),
         "share_contact_with_sponsors": member.share_contact_with_sponsors,
         "show_name_on_attendee_lists": member.show_name_on_attendee_lists,
         "date_joined": member.date_joined.isoformat(),
@@ -82,7 +83,8 @@ def member_export(member):
         ),
         "emails_sent": _emails_sent(member),
         "newsletter_deliveries": _newsletter_deliveries(member),
-        "check_ins_done_as_volunteer": _check_ins_done_by(member),
+        # What the apps above members hold about the member (meetings: check-ins they recorded).
+        **account_hooks.export_sections(member),
     }
 
 
@@ -113,20 +115,4 @@ def _newsletter_deliveries(member):
         for row in Delivery.objects.filter(member=member)
         .order_by("newsletter__created_at", "pk")
         .values("newsletter__subject", "newsletter__chapter__name", "status", "sent_at")
-    ]
-
-
-def _check_ins_done_by(member):
-    """Check-ins the member recorded at a door; the attendee is someone else's data, so not named."""
-    from meetings.models import RSVP  # the meetings app builds on members
-
-    return [
-        {
-            "meeting": row["meeting__title"],
-            "chapter": row["meeting__chapter__name"],
-            "checked_in_at": _iso(row["checked_in_at"]),
-        }
-        for row in RSVP.objects.filter(checked_in_by=member, checked_in_at__isnull=False)
-        .order_by("checked_in_at", "pk")
-        .values("meeting__title", "meeting__chapter__name", "checked_in_at")
     ]

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chapters.models import ChapterInterest, ChapterRole, SponsorLiaison
-from members.mail.models import OutboxMessage
 from members.newsletters.models import Delivery
 from members.newsletters.subscriptions import membership_subscribe
 
+from . import account_hooks
 from .mail.outbox import outbox_compose_now, outbox_forget_member
 from .models import Membership
 
@@ -108,19 +108,9 @@ def member_close_account(*, member):
     while the name and address still exist, and go out after commit; they are redacted once
     sent. Every other email and newsletter delivery to the member keeps nothing personal.
     """
-    # Imported here: the meetings app depends on members (memberships, the outbox).
-    from meetings.services import rsvp_withdraw_all
-
     with transaction.atomic():
-        withdrawn = rsvp_withdraw_all(member=member)
-        withdrawals = list(
-            OutboxMessage.objects.filter(
-                member=member,
-                status=OutboxMessage.Status.PENDING,
-                kind=OutboxMessage.Kind.RSVP_CANCELLED,
-                composer__spec__rsvp__in=[rsvp.pk for rsvp in withdrawn],
-            ).select_related("member", "chapter")
-        )
+        # The apps above members give up what the member holds there (meetings: their seats).
+        withdrawals = account_hooks.run_closing_steps(member)
         outbox_compose_now(rows=withdrawals)
         member_erase(member=member)
         outbox_forget_member(member=member, keep=withdrawals)

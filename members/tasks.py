@@ -1,5 +1,8 @@
 """Celery tasks for email: thin wrappers that take primary keys and call the mail services.
 
+Services queue these by name (itprosig.queueing) and never import this module: the names are a
+contract with queued messages, routes and beat, so each is spelled out.
+
 Routing (settings.CELERY_TASK_ROUTES): `send_outbox_message` runs on the "mail" queue and every
 newsletter task on "bulk", so a large newsletter never delays an RSVP confirmation.
 """
@@ -14,7 +17,7 @@ from members.newsletters import sending as newsletters
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True)
+@shared_task(bind=True, acks_late=True, ignore_result=True, name="members.tasks.send_outbox_message")
 def send_outbox_message(self, message_pk):
     """Send one outbox row; retry with backoff on a passing SMTP failure."""
     result, retry_in = outbox.outbox_send(message_pk=message_pk)
@@ -24,7 +27,7 @@ def send_outbox_message(self, message_pk):
     return result
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, name="members.tasks.sweep_outbox")
 def sweep_outbox():
     """Queue again every email and newsletter batch that should have gone out by now."""
     pks = outbox.outbox_due_pks()
@@ -39,7 +42,7 @@ def sweep_outbox():
     return len(pks)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True)
+@shared_task(bind=True, acks_late=True, ignore_result=True, name="members.tasks.send_newsletter_batch")
 def send_newsletter_batch(self, newsletter_pk, delivery_pks):
     """Send one batch of a newsletter over one SMTP connection."""
     retry_in = newsletters.newsletter_send_batch(newsletter_pk=newsletter_pk, delivery_pks=delivery_pks)
@@ -52,7 +55,7 @@ def send_newsletter_batch(self, newsletter_pk, delivery_pks):
     raise self.retry(countdown=retry_in, max_retries=None)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, name="members.tasks.start_newsletter")
 def start_newsletter(newsletter_pk):
     """Fan a newsletter that is sending out into batches."""
     newsletters.newsletter_dispatch(newsletter_pk=newsletter_pk)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from chapters.admin_scoping import ChapterScopedAdmin
+from members.mail import kinds
 from members.mail.models import OutboxMessage
 from members.mail.outbox import outbox_retry_failed
 
@@ -22,7 +23,7 @@ class OutboxMessageAdmin(ChapterScopedAdmin):
         "created_at",
         "to_email",
         "subject_shown",
-        "kind",
+        "kind_shown",
         "status_badge",
         "attempts",
         "sent_at",
@@ -34,7 +35,7 @@ class OutboxMessageAdmin(ChapterScopedAdmin):
     list_select_related = ["chapter"]
     actions = ["send_again"]
     fields = [
-        "kind",
+        "kind_shown",
         "status",
         "member",
         "chapter",
@@ -65,6 +66,11 @@ class OutboxMessageAdmin(ChapterScopedAdmin):
         if not obj.body_text and obj.composer:
             return _("(written when it is sent)")
         return obj.subject
+
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
+    def kind_shown(self, obj):
+        # The label the sending app registered; a kind nobody registered is shown as stored.
+        return kinds.label(obj.kind)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, obj):

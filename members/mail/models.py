@@ -12,27 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from chapters.models import Chapter
 
+from . import kinds
+
 
 class OutboxMessage(models.Model):
-    """One transactional email (RSVP, meeting change, reminder, account), rendered and waiting."""
-
-    class Kind(models.TextChoices):
-        RSVP_GOING = "rsvp_going", _("RSVP confirmed")
-        RSVP_WAITLISTED = "rsvp_waitlisted", _("Waitlisted")
-        RSVP_PROMOTED = "rsvp_promoted", _("Promoted from the waitlist")
-        RSVP_CANCELLED = "rsvp_cancelled", _("RSVP cancelled")
-        MEETING_CHANGED = "meeting_changed", _("Meeting changed")
-        MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
-        REMINDER = "reminder", _("Reminder")
-        ACCOUNT = "account", _("Account")
-        NEWSLETTER_TEST = "newsletter_test", _("Newsletter test")
+    """One transactional email (an RSVP answer, a meeting change, an account email), rendered."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    # Each app registers the kinds it sends (members.mail.kinds); the admin shows their labels.
+    kind = models.CharField(_("kind"), max_length=kinds.MAX_LENGTH, choices=kinds.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,

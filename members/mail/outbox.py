@@ -7,8 +7,8 @@ moment the row simply waits for the sweeper.
 
 A message is either rendered at once (`template` and `context`, or `rendered`) or composed by the
 worker just before it is sent (`compose`): a member's RSVP then costs one row insert instead of
-templates, a calendar file and a QR code rendered while the meeting row is locked. Composers are
-registered by name by the apps that own the data (`register_composer`).
+templates, a calendar file and a QR code rendered while the meeting row is locked. Each app
+registers its kinds and their composers (members.mail.kinds), so members lists none of them.
 """
 
 import base64
@@ -23,8 +23,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from itprosig.queueing import task_named
 from members.mail.models import OutboxMessage
 
+from . import kinds
 from .rendering import one_line, render_email, sender
 from .smtp import build_message, describe, is_transient, message_id
 
@@ -41,12 +43,8 @@ class Composition:
     attachments: list = field(default_factory=list)  # (filename, bytes, mimetype)
 
 
-_COMPOSERS = {}
-
-
-def register_composer(name, compose):
-    """Register `compose(spec) -> Composition` for rows queued with `compose=(name, spec)`."""
-    _COMPOSERS[name] = compose
+# Kept under its old name: apps that register a composer by name call it from here.
+register_composer = kinds.register_composer
 
 
 def outbox_queue(
@@ -72,8 +70,9 @@ def outbox_queue(
     """Record one email; queue its send for after the current transaction commits.
 
     `template` and `context` name what to render; `rendered` passes a message rendered already;
-    `compose=(name, spec)` leaves the rendering to the registered composer, at send time. `spec`
-    holds plain JSON values (primary keys, flags) and is kept on the row.
+    `compose=(name, spec)` leaves the rendering to the composer registered under `name` (the kind,
+    or a composer's own name), at send time. `spec` holds plain JSON values (primary keys, flags)
+    and is kept on the row.
 
     With a `dedupe_key` already used, record nothing and return None: that email went out before.
     """
@@ -84,7 +83,7 @@ def outbox_queue(
     composer = {}
     if compose is not None:
         name, spec = compose
-        composer = {"name": name, "language": language, "time_zone": time_zone, "spec": spec}
+        composer = {"name": name, "language": language, "time_zone": str(time_zone), "spec": spec}
     elif rendered is None:
         rendered = render_email(
             template,
@@ -135,7 +134,7 @@ COMPOSED_FIELDS = ["subject", "body_text", "body_html", "calendar", "attachments
 def _compose(row):
     """Render a row queued with `compose`, in the recipient's language and time zone."""
     composer = row.composer
-    composition = _COMPOSERS[composer["name"]](composer["spec"])
+    composition = kinds.composer(composer["name"])(composer["spec"])
     rendered = render_email(
         composition.template,
         {"member": row.member, "chapter": row.chapter, **composition.context},
@@ -145,13 +144,15 @@ def _compose(row):
     _fill(row, rendered, calendar=composition.calendar, attachments=composition.attachments)
 
 
+# The Celery task that sends one row (members.tasks); queued by name, as the tasks import this module.
+SEND_TASK = "members.tasks.send_outbox_message"
+
+
 def enqueue(message_pk):
     """Queue the send task; if the broker is unreachable, leave the row to the sweeper."""
-    from members.tasks import send_outbox_message
-
     try:
         # No publish retries: an RSVP must not wait on a broker that is down.
-        send_outbox_message.apply_async((message_pk,), retry=False)
+        task_named(SEND_TASK).apply_async((message_pk,), retry=False)
     except Exception:  # any broker or connection error: the row is safe in the database
         logger.warning("Could not queue email %s; the sweeper will send it.", message_pk, exc_info=True)
 

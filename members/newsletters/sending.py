@@ -30,8 +30,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from itprosig.queueing import task_named
 from itprosig.validators import has_control_characters, single_line
-from members.mail.models import OutboxMessage
+from members.mail import kinds
 from members.mail.outbox import outbox_queue, retry_delay
 from members.mail.rendering import absolute_reverse, absolute_url, render_email, sender
 from members.mail.smtp import OneLineHeadersEmail, build_message, describe, is_transient, message_id
@@ -140,7 +141,7 @@ def newsletter_send_test(*, newsletter, member):
     rendered, headers = render_newsletter(newsletter, membership, test=True)
     with transaction.atomic():
         return outbox_queue(
-            kind=OutboxMessage.Kind.NEWSLETTER_TEST,
+            kind=kinds.NEWSLETTER_TEST,
             to_email=member.email,
             rendered=rendered,
             member=member,
@@ -227,18 +228,15 @@ def newsletter_fail_instead_of_retrying(*, newsletter_pk):
 
 
 def _enqueue_start(newsletter_pk):
-    from members.tasks import start_newsletter
-
     try:
-        start_newsletter.apply_async((newsletter_pk,), retry=False)
+        task_named("members.tasks.start_newsletter").apply_async((newsletter_pk,), retry=False)
     except Exception:  # broker down: the sweeper queues the batches later
         logger.warning("Could not queue newsletter %s; the sweeper will.", newsletter_pk, exc_info=True)
 
 
 def newsletter_dispatch(*, newsletter_pk, deliveries=None):
     """Queue batch tasks for the newsletter's pending deliveries not queued yet; return how many."""
-    from members.tasks import send_newsletter_batch
-
+    send_newsletter_batch = task_named("members.tasks.send_newsletter_batch")
     if deliveries is None:
         deliveries = Delivery.objects.filter(
             newsletter_id=newsletter_pk, status=Delivery.Status.PENDING, queued_at__isnull=True

@@ -76,7 +76,7 @@ def test_rsvp_going_confirmation_is_multipart_with_invitation_and_qr(
     assert qr.get_filename() == "check-in.png" and qr.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "/checkin/" in text
     row = OutboxMessage.objects.get()
-    assert (row.kind, row.status) == (OutboxMessage.Kind.RSVP_GOING, OutboxMessage.Status.SENT)
+    assert (row.kind, row.status) == ("rsvp_going", OutboxMessage.Status.SENT)
 
 
 def test_rsvp_email_is_in_the_members_language(meeting, sent, django_capture_on_commit_callbacks):

@@ -20,7 +20,7 @@ def test_signup_verification_email_goes_through_the_outbox(client, sent, django_
             },
         )
     assert response.status_code == 302
-    row = OutboxMessage.objects.get(kind=OutboxMessage.Kind.ACCOUNT)
+    row = OutboxMessage.objects.get(kind="account")
     assert row.status == OutboxMessage.Status.SENT and row.member.email == "newcomer@example.org"
     (message,) = sent()
     assert message["To"] == "newcomer@example.org"

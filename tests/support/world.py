@@ -74,7 +74,7 @@ def world(db):
                 chapter=toronto, subject="November news", body="Hello, Toronto.", created_by=organizer
             ),
             "members.outboxmessage": OutboxMessage.objects.create(
-                kind=OutboxMessage.Kind.RSVP_GOING,
+                kind="rsvp_going",
                 member=member,
                 chapter=toronto,
                 from_email="IT Pro Toronto <noreply@itprosig.example.org>",

@@ -5,16 +5,19 @@ survive. Random choices are seeded from stable keys, so two runs on the same day
 """
 
 import datetime
+import importlib
 import random
 import unicodedata
 import zoneinfo
 
 from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta, weekdays
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from chapters.models import (
     Chapter,
@@ -25,11 +28,9 @@ from chapters.models import (
     Sponsorship,
     Venue,
 )
-from community import demo as community_demo
 from meetings import demo_data as data
 from meetings.models import RSVP, AgendaItem, Meeting, Topic
 from members.models import Member, Membership
-from speakers.demo import seed as seed_speakers
 
 MEMBER_COUNT = 320
 PAST_MONTHS = 12
@@ -79,8 +80,17 @@ class Command(BaseCommand):
             f"in {elapsed:.1f} s."
         )
         self._print_logins()
-        self.stdout.write(seed_speakers())
-        self.stdout.write(community_demo.seed())
+        self._seed_other_apps()
+
+    def _seed_other_apps(self):
+        """Run the `seed()` of every installed app's `demo` module, in INSTALLED_APPS order.
+
+        The apps built on meetings (talks, volunteering) add their demo data on top of this one's;
+        found by name, so meetings never imports the apps above it.
+        """
+        for config in apps.get_app_configs():
+            if config.name != "meetings" and module_has_submodule(config.module, "demo"):
+                self.stdout.write(importlib.import_module(f"{config.name}.demo").seed())
 
     # Chapters, venues, topics.
 

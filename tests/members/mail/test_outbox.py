@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def queue(member, chapter=None, **kwargs):
     return outbox.outbox_queue(
-        kind=OutboxMessage.Kind.ACCOUNT,
+        kind="account",
         to_email=member.email,
         rendered=RenderedEmail(subject="Outbox test", text="Hello from the outbox", html="<p>Hello</p>"),
         member=member,

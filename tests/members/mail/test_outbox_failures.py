@@ -37,7 +37,7 @@ class FlakyBackend:
 
 def _queue(chapter, address="ada@example.org", subject="Your RSVP"):
     return outbox.outbox_queue(
-        kind=OutboxMessage.Kind.RSVP_GOING,
+        kind="rsvp_going",
         to_email=address,
         rendered=RenderedEmail(subject=subject, text="Hello", html=""),
         member=MemberFactory(email=address),
