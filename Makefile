@@ -1,4 +1,5 @@
-# itprosig: `make run` serves the app with demo data, `make test` runs the whole suite.
+# itprosig: `make run` serves the app with demo data, `make test` runs the whole suite (CI),
+# `make test-fast` the unit and integration tests without the browser, the embedded lane and the large sends.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -11,12 +12,14 @@ PG_HOST := 127.0.0.1
 # Two xdist workers: CI has two cores. PYTEST_ARGS="-n 0 tests/meetings" runs a part serially.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help run test test-embedded lint format services system-test-deps bench translations demo clean
+.PHONY: help run test test-fast test-embedded lint format services system-test-deps bench translations demo clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies, start PostgreSQL and Redis if needed, run the suite"
 	@echo "            and the embedded-mode lane (make test-embedded runs the lane alone)"
+	@echo "make test-fast  the same install, then the suite without browser, embedded and large-send"
+	@echo "            tests (markers e2e, embedded, slow): under a minute on two cores"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  benchmarks at scale (PostgreSQL, Redis, gunicorn, wrk); not part of make test"
 
@@ -66,6 +69,11 @@ test: $(VENV)/.test-deps system-test-deps services translations
 	$(PY) -m ruff format --check .
 	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The lane to run while working: what `make test` installs and starts, minus the browser (e2e), the
+# embedded lane and the large sends (slow: 2,000 newsletters, a worker killed mid-send).
+test-fast: $(VENV)/.test-deps services translations
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -n 2 -m "not e2e and not embedded and not slow"
 
 # The embedded-mode lane: a copy of the app served as `make run` serves it (SQLite, eager tasks, mail
 # in files), driven over HTTP from sign-up to the liaison's report. One server, so one process;

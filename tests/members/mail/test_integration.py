@@ -121,6 +121,10 @@ def start_newsletter(chapter):
     return newsletter
 
 
+def _pending():
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
+
+
 def test_rsvp_confirmation_reaches_smtp_with_a_parsable_invitation(smtp, workers):
     smtp.start()
     workers(bulk=False)
@@ -140,6 +144,7 @@ def test_rsvp_confirmation_reaches_smtp_with_a_parsable_invitation(smtp, workers
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
 
 
+@pytest.mark.slow
 def test_newsletter_to_2000_subscribers_and_one_click_unsubscribe(smtp, workers):
     smtp.start()
     workers(mail=False)
@@ -148,7 +153,8 @@ def test_newsletter_to_2000_subscribers_and_one_click_unsubscribe(smtp, workers)
     newsletter = start_newsletter(chapter)
 
     wait_for(lambda: len(smtp.inbox) >= RECIPIENTS, timeout=600, interval=0.5, message="2,000 newsletters")
-    time.sleep(1)  # anything extra would arrive now
+    # Once the newsletter is sent no delivery is pending, so nothing more can arrive.
+    wait_for(lambda: Newsletter.objects.get(pk=newsletter.pk).status == Newsletter.Status.SENT, timeout=10)
     assert len(smtp.inbox) == RECIPIENTS
     assert sorted(smtp.inbox.recipients()) == sorted(emails)
     member_ids = dict(Member.objects.values_list("email", "pk"))
@@ -157,7 +163,6 @@ def test_newsletter_to_2000_subscribers_and_one_click_unsubscribe(smtp, workers)
         assert [headers["To"]] == rcpts
         token = urlsplit(headers["List-Unsubscribe"].strip("<>")).path.split("/")[2]
         assert read_unsubscribe_token(token) == (member_ids[rcpts[0]], chapter.pk)
-    wait_for(lambda: Newsletter.objects.get(pk=newsletter.pk).status == Newsletter.Status.SENT, timeout=10)
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == RECIPIENTS
 
     rcpts, message = smtp.inbox.messages[1234]  # parses all 2,000: only once the send is over
@@ -185,15 +190,21 @@ def test_smtp_refusing_connections_at_first_loses_nothing(smtp, workers):
         message="every first attempt to fail",
     )
     assert "Connection refused" in OutboxMessage.objects.first().last_error
-    time.sleep(3)
+    # The outage lasts through the retries: a second attempt fails too before SMTP comes back.
+    wait_for(
+        lambda: OutboxMessage.objects.filter(attempts__gte=2, status="pending").exists(),
+        timeout=30,
+        message="a retry to fail as well",
+    )
     smtp.start()
 
     wait_for(lambda: len(smtp.inbox) >= 20, timeout=60, message="every confirmation once SMTP is back")
-    time.sleep(2)
+    wait_for(lambda: not _pending(), timeout=30, message="every row to be marked sent")
     assert sorted(smtp.inbox.recipients()) == sorted(m.email for m in members)
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 20
 
 
+@pytest.mark.slow
 def test_worker_killed_mid_send_resumes_without_losing_anyone(smtp, workers, redis):
     smtp.start()
     workers(bulk=False)
@@ -240,7 +251,8 @@ def test_rsvps_succeed_while_redis_is_down_and_mail_follows(smtp, workers, redis
 
     redis.start()
     wait_for(lambda: len(smtp.inbox) >= 5, timeout=90, interval=0.5, message="the emails once Redis is back")
-    time.sleep(2)
+    # No row left pending: nothing more will be sent, so the inbox holds every email there will be.
+    wait_for(lambda: not _pending(), timeout=30, message="every row to be marked sent")
     assert sorted(smtp.inbox.recipients()) == sorted(m.email for m in members)
 
 
