@@ -67,14 +67,14 @@ def test_feedback_email_in_french_links_to_a_working_form(
         services.feedback_requests_send()
 
     (message,) = [parse(m) for m in mail.outbox if m.to == [attendee.email]]
-    assert message["Subject"] == "Comment était Hyper-V night? Deux minutes pour donner votre avis"
+    assert message["Subject"] == "Comment était Hyper-V night ? Deux minutes pour donner votre avis"
     text = body(message)
     assert "Bonjour Ada Attendee," in text
     link = next(word for word in text.split() if "/community/feedback/" in word)
     assert link.startswith("http://testserver/fr/community/feedback/")
     path = link.removeprefix("http://testserver")
     response = Client().post(path, {f"talk_{talk.pk}": "4", "comment": "Très bien"}, follow=True)
-    assert "Merci pour votre avis!" in response.content.decode()
+    assert "Merci pour votre avis !" in response.content.decode()
     assert FeedbackResponse.objects.get(meeting=held, member=attendee).ratings.get().rating == 4
 
 

@@ -28,8 +28,8 @@ WORDS = {
     },
     "fr": {
         "prefix": "/fr",
-        "going_button": "J’y vais",
-        "going": "Vous y allez",
+        "going_button": "Je serai là",
+        "going": "Vous participerez",
         "spots": r"(\d+) places? libres?",
     },
 }
