@@ -12,6 +12,11 @@ class VolunteerForm(forms.Form):
     thank_publicly = forms.BooleanField(required=False)
 
 
+class ThanksForm(forms.Form):
+    signup = forms.IntegerField(min_value=1)
+    thank_publicly = forms.BooleanField(required=False)
+
+
 class VoteForm(forms.Form):
     def __init__(self, *args, poll, **kwargs):
         super().__init__(*args, **kwargs)

@@ -40,6 +40,7 @@ class CommunityRefused(Exception):
         ),
         "full": _("All places for this role are taken. Thank you for offering!"),
         "no_signup": _("You have no sign-up to withdraw for this role."),
+        "unknown_signup": _("That sign-up was not found among yours."),
         "not_organizer": _("Only the organizers of this chapter may do that."),
         "not_pending": _("Only a sign-up waiting for confirmation can be confirmed."),
         "poll_not_open": _("This poll is not open yet."),
@@ -105,6 +106,17 @@ def volunteer_signup_withdraw(*, role, member, now=None):
         signup.state = VolunteerSignup.State.CANCELLED
         signup.save(update_fields=["state", "updated_at"])
         return signup
+
+
+def volunteer_signup_set_thanks(*, signup_id, member, thank_publicly):
+    """Give or withdraw the member's consent to be thanked by name, at any time. Return the sign-up."""
+    signup = VolunteerSignup.objects.filter(pk=signup_id, member=member).first()
+    if signup is None:
+        raise CommunityRefused("unknown_signup")
+    if signup.thank_publicly != thank_publicly:
+        signup.thank_publicly = thank_publicly
+        signup.save(update_fields=["thank_publicly", "updated_at"])
+    return signup
 
 
 def volunteer_signup_confirm(*, signup, by, now=None):

@@ -15,7 +15,7 @@ from members.selectors import has_verified_email
 
 from . import selectors, services, tokens
 from .charts import chart_height, poll_chart_data_uri
-from .forms import FeedbackForm, VolunteerForm, VoteForm
+from .forms import FeedbackForm, ThanksForm, VolunteerForm, VoteForm
 from .models import VolunteerRole
 from .services import CommunityRefused
 
@@ -70,11 +70,34 @@ def _volunteer_post(request, meeting):
 
 @login_required
 def my_volunteering(request):
+    if request.method == "POST":
+        return _thanks_post(request)
     context = {
         "contributions": selectors.volunteer_contributions(request.user),
         "signups": selectors.member_signups(request.user),
     }
     return render(request, "community/my_volunteering.html", context)
+
+
+def _thanks_post(request):
+    form = ThanksForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your choice could not be read; please try again."))
+        return redirect("community:my_volunteering")
+    try:
+        signup = services.volunteer_signup_set_thanks(
+            signup_id=form.cleaned_data["signup"],
+            member=request.user,
+            thank_publicly=form.cleaned_data["thank_publicly"],
+        )
+    except CommunityRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if signup.thank_publicly:
+            messages.success(request, _("Saved: the chapter page may thank you by name."))
+        else:
+            messages.success(request, _("Saved: the chapter page will not show your name."))
+    return redirect("community:my_volunteering")
 
 
 # Polls.

@@ -449,3 +449,37 @@ def test_poll_results_of_a_closed_poll_stay_with_the_chapters_members(client, po
     assert 'id="poll-results"' not in anonymous
     assert "Results are shown to the members of" in anonymous
     assert '<td class="text-end">1</td>' in as_member
+
+
+def test_my_volunteering_withdraws_consent_to_be_thanked(client, door, member, organizer, chapter):
+    signup = services.volunteer_signup_create(role=door, member=member, thank_publicly=True)
+    services.volunteer_signup_confirm(signup=signup, by=organizer)
+    client.force_login(member)
+
+    response = client.post(reverse("community:my_volunteering"), {"signup": signup.pk}, follow=True)
+
+    assert "Saved: the chapter page will not show your name." in _messages(response)
+    signup.refresh_from_db()
+    assert signup.thank_publicly is False
+    client.logout()
+    assert member.display_name not in client.get(chapter.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("signup_id", ["abc", "", "99999999"])
+def test_my_volunteering_bad_or_foreign_signup_changes_nothing(client, door, member, signup_id):
+    someone = services.volunteer_signup_create(role=door, member=MemberFactory(), thank_publicly=True)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("community:my_volunteering"),
+        {"signup": signup_id or someone.pk, "thank_publicly": ""},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert _messages(response)[0] in (
+        "Your choice could not be read; please try again.",
+        "That sign-up was not found among yours.",
+    )
+    someone.refresh_from_db()
+    assert someone.thank_publicly is True
