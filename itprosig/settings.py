@@ -24,8 +24,10 @@ SECRET_KEY = env.str(
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Absolute base for links in email (unsubscribe, check-in QR codes), where no request is at hand.
+# Absolute base for links in email (unsubscribe, check-in QR codes, account links): never the request's host.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name members know the site by, in email greetings, subjects and footers.
+SITE_NAME = env.str("SITE_NAME", default="itprosig")
 
 INSTALLED_APPS = [
     "itprosig.apps.ItprosigAdminConfig",
@@ -126,15 +128,25 @@ LOGIN_REDIRECT_URL = "members:me"
 # django-allauth: email is the login, and it must be verified.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks the name members are greeted by (members/signup.py).
+ACCOUNT_FORMS = {"signup": "members.signup.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# A confirmation link is never confirmed by a GET from just anyone (mail scanners open links); the
+# browser that signed up confirms in one click all the same (members.account_views).
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # Confirming the address in the browser that signed up logs the new member straight in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[itprosig] "
+# Subjects end with SITE_NAME (members.adapter.AccountAdapter.format_email_subject).
+# A member is told by email when their password or address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# A member who forgot their password logs in with a code sent by email; email takes a while, so the
+# code lives 10 minutes rather than allauth's 3.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

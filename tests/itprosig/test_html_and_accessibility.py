@@ -161,6 +161,7 @@ def test_signup_and_confirmation_pages_are_valid_and_accessible(live_server, bro
         page = context.new_page()
         email = f"a11y{prefix.strip('/')}@example.org"
         page.goto(f"{live_server.url}{prefix}/accounts/signup/")
+        page.fill("input[name=display_name]", "Alex Access")
         page.fill("input[name=email]", email)
         page.fill("input[name=password1]", "Heroes-Happen-Here-2008")
         page.fill("input[name=password2]", "Heroes-Happen-Here-2008")

@@ -86,6 +86,7 @@ def test_signup_in_french_remembers_french(client):
     response = client.post(
         "/fr/accounts/signup/",
         {
+            "display_name": "Nouveau Membre",
             "email": "nouveau@example.org",
             "password1": "Heroes-Happen-Here-2008",
             "password2": "Heroes-Happen-Here-2008",

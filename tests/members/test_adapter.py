@@ -14,6 +14,7 @@ def test_signup_verification_email_goes_through_the_outbox(client, sent, django_
         response = client.post(
             reverse("account_signup"),
             {
+                "display_name": "Nadia Newcomer",
                 "email": "newcomer@example.org",
                 "password1": "a-Long-pass-phrase-42",
                 "password2": "a-Long-pass-phrase-42",
