@@ -73,8 +73,9 @@ def zone_name(time_zone, moment=None):
 def localize_format(format_string, value):
     """Return `format_string` adjusted for the active language and this value.
 
-    In French the first of the month is « 1er » and the zone abbreviation is French; other
-    languages get the format unchanged. Escaped characters (a backslash before them) are kept.
+    In French the first of the month is « 1er », the zone abbreviation is French and a short
+    month is « sept. »; other languages get the format unchanged. Escaped characters (a
+    backslash before them) are kept.
     """
     if not is_french():
         return format_string
@@ -92,6 +93,9 @@ def localize_format(format_string, value):
             pieces.append(_escape("1er"))
         elif char == "T" and abbreviation:
             pieces.append(_escape(abbreviation))
+        elif char == "M":
+            # Django's three-letter month ("Sep") is English usage; French abbreviates « sept. ».
+            pieces.append("N")
         else:
             pieces.append(char)
     if escaped:

@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "itprosig.context_processors.site",
             ],
+            # Its `date` filter replaces Django's: French dates read « 1er septembre », zones « HNE ».
+            "builtins": ["itprosig.templatetags.dates"],
         },
     },
 ]
