@@ -244,10 +244,13 @@ def meeting_notes(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("chapter"), pk=pk)
     if meeting.status == Meeting.Status.DRAFT or not selectors.can_read_notes(request.user, meeting):
         raise PermissionDenied(_("Notes on this meeting are for its chapter’s organizers and sponsors."))
+    day = timezone.localtime(meeting.starts_at, meeting.chapter.tzinfo).date()
     context = {
         "meeting": meeting,
         "chapter": meeting.chapter,
         "notes": selectors.notes_for_page(meeting, request.user),
         "is_organizer": can_organize(request.user, meeting.chapter_id),
+        # Numbers only: sponsors never see a comment or who wrote it.
+        "feedback": selectors.feedback_by_topic(meeting.chapter, (day, day)),
     }
     return render(request, "community/meeting_notes.html", context)

@@ -18,6 +18,7 @@ from tests.factories import (
     MembershipFactory,
     SponsorLiaisonFactory,
     SponsorshipFactory,
+    TopicFactory,
 )
 
 from .conftest import make_poll, verified
@@ -483,3 +484,27 @@ def test_my_volunteering_bad_or_foreign_signup_changes_nothing(client, door, mem
     )
     someone.refresh_from_db()
     assert someone.thank_publicly is True
+
+
+def test_notes_page_shows_liaisons_feedback_numbers_never_comments(client, meeting, notes, organizer):
+    topic = TopicFactory(name="Virtualization")
+    meeting.topics.add(topic)
+    talk = AgendaItemFactory(meeting=meeting)
+    past = timezone.now() - datetime.timedelta(days=2)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=past, ends_at=past + datetime.timedelta(hours=2))
+    meeting.refresh_from_db()
+    for rating in (5, 4):
+        person = MemberFactory(display_name=f"Rater {rating}")
+        RSVP.objects.create(meeting=meeting, member=person, status="going", checked_in_at=meeting.starts_at)
+        services.feedback_submit(
+            meeting=meeting, member=person, ratings={talk.pk: rating}, comment="Secret words"
+        )
+    sponsorship = SponsorshipFactory(chapter=meeting.chapter, starts_on=datetime.date(2020, 1, 1))
+    client.force_login(SponsorLiaisonFactory(sponsor=sponsorship.sponsor).user)
+
+    page = client.get(_notes_url(meeting)).content.decode()
+
+    assert '<th scope="row" class="fw-normal">Virtualization</th><td class="text-end">2</td>' in page
+    assert "4.50" in page
+    assert "Secret words" not in page
+    assert "Rater" not in page

@@ -28,6 +28,7 @@ from tests.factories import (
     MembershipFactory,
     SponsorLiaisonFactory,
     SponsorshipFactory,
+    TopicFactory,
 )
 from tests.support.page_checks import AXE_JS, VNU_JAR, axe_violations
 from tests.support.servers import SMTPServer, wait_for
@@ -146,6 +147,7 @@ def network(request):
     held = MeetingFactory(
         chapter=toronto, title="Hyper-V night", starts_at=end - datetime.timedelta(hours=3), ends_at=end
     )
+    held.topics.add(TopicFactory(name="Virtualization", slug="virtualization"))
     AgendaItemFactory(meeting=held, title="Hyper-V replicas", speaker="Ada Admin", position=0)
     AgendaItemFactory(meeting=held, title="PowerShell snack", speaker="Sam Shell", position=1)
     RSVP.objects.create(meeting=held, member=people[0], status="going", checked_in_at=held.starts_at)
@@ -264,6 +266,11 @@ def test_community_volunteer_poll_and_feedback(browser, live_server, network, sm
     reader = _log_in(browser.new_context(), base, prefix, "liaison@example.org")
     reader.goto(f"{base}{prefix}/community/notes/{network['held'].pk}/")
     expect(reader.locator("article")).to_contain_text("full room")
+    # Beside it, the feedback as numbers: one member answered, two ratings of 5; no comment, no name.
+    row = reader.locator("#feedback-by-topic tbody tr", has_text="Virtualization")
+    expect(row.locator("td")).to_have_text(["1", "2", "5.00" if language == "en" else "5,00"])
+    assert "Loved the replica demo" not in reader.content()
+    assert "Member 0" not in reader.content()
     pages.check(reader, "notes for sponsors")
 
     assert pages.axe == {}
