@@ -27,9 +27,9 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from itprosig.dates import format_date
 from itprosig.queueing import task_named
 from itprosig.validators import has_control_characters, single_line
 from members.mail import kinds
@@ -75,7 +75,7 @@ def consent_date(membership, language):
         return ""
     local = timezone.localtime(membership.newsletter_consent_at, membership.chapter.tzinfo)
     with translation.override(language):
-        return date_format(local, "j F Y")
+        return format_date(local, "j F Y")
 
 
 def render_newsletter_for(newsletter, *, language, unsubscribe, consent, body_html=None, test=False):

@@ -8,7 +8,8 @@ from django.template import Context, Template
 from django.utils import translation
 
 from meetings.services import rsvp_going
-from tests.factories import ChapterFactory, MeetingFactory, MemberFactory
+from members.newsletters.sending import consent_date
+from tests.factories import ChapterFactory, MeetingFactory, MemberFactory, MembershipFactory
 from tests.support.mail import body
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,11 @@ def test_zone_name_outside_north_america_is_the_zone_itself():
     assert _render("{{ zone|zone_name }}", "fr", zone="Europe/Paris") == "Europe/Paris"
     assert _render("{{ zone|zone_name }}", "fr", zone="America/Halifax") == "heure de l’Atlantique"
     assert _render("{{ zone|zone_name }}", "en", zone="America/Vancouver") == "Pacific Time"
+
+
+def test_newsletter_footer_in_french_dates_the_consent_on_the_1er():
+    chapter = ChapterFactory(time_zone="America/Moncton")
+    consent = datetime.datetime(2031, 9, 1, 12, 0, tzinfo=MONCTON)
+    membership = MembershipFactory(chapter=chapter, newsletter_subscribed=True, newsletter_consent_at=consent)
+    assert consent_date(membership, "fr") == "1er septembre 2031"
+    assert consent_date(membership, "en") == "1 September 2031"
