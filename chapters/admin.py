@@ -53,7 +53,21 @@ class ChapterAdmin(ChapterScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VenueInline, ChapterRoleInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "founded_on", "description", "website", "logo"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "status",
+                    "founded_on",
+                    "description",
+                    "description_fr",
+                    "website",
+                    "logo",
+                ]
+            },
+        ),
         (_("Place"), {"fields": ["city", "region", "country", "time_zone"]}),
         (_("Contact"), {"fields": ["contact_email", "mailing_address"]}),
     ]

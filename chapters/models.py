@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from itprosig.validators import no_control_characters
@@ -39,6 +40,11 @@ class Chapter(models.Model):
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description_fr = models.TextField(
+        _("description in French"),
+        blank=True,
+        help_text=_("Markdown. Optional: shown to French readers instead of the description."),
+    )
     website = models.URLField(_("website"), blank=True)
     logo = LogoField(
         _("logo"),
@@ -72,6 +78,13 @@ class Chapter(models.Model):
     @property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def display_description(self):
+        """Return the description in the reader's language, or the other one when it has none."""
+        if (get_language() or "").startswith("fr"):
+            return self.description_fr or self.description
+        return self.description or self.description_fr
 
     @property
     def is_forming(self):

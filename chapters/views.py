@@ -15,6 +15,7 @@ from community import selectors as community_selectors
 from itprosig.page_cache import cache_anonymous_page
 from meetings import selectors as meeting_selectors
 from meetings.calendar import build_calendar
+from meetings.filters import MeetingFilterForm
 from members import selectors as member_selectors
 from members.forms import JoinForm
 from members.services import (
@@ -29,6 +30,7 @@ from . import selectors
 from .models import Chapter, ChapterInterest
 
 HOME_UPCOMING = 12
+HOME_MY_RSVPS = 3
 CHAPTER_UPCOMING = 24
 PAST_PER_PAGE = 12
 # A feed holds what calendars need: everything upcoming and about a year of history.
@@ -38,16 +40,25 @@ FEED_PAST_DAYS = 400
 @cache_anonymous_page
 def home(request):
     chapters = list(selectors.chapters_with_counts())
-    upcoming = meeting_selectors.upcoming_meetings()[:HOME_UPCOMING]
-    return render(
-        request,
-        "chapters/home.html",
-        {
-            "active_chapters": [c for c in chapters if not c.is_forming],
-            "forming_chapters": [c for c in chapters if c.is_forming],
-            "upcoming": upcoming,
-        },
+    active = [c for c in chapters if not c.is_forming]
+    filters = MeetingFilterForm(
+        request.GET or None, chapters=active, topics=list(meeting_selectors.topics_with_counts())
     )
+    upcoming = filters.apply(meeting_selectors.upcoming_meetings())[:HOME_UPCOMING]
+    context = {
+        "active_chapters": active,
+        "forming_chapters": [c for c in chapters if c.is_forming],
+        "upcoming": upcoming,
+        "filters": filters,
+        "chosen_chapter": filters.chosen_chapter(),
+    }
+    if request.user.is_authenticated:
+        member_chapter_ids = set(
+            member_selectors.memberships_of(request.user).values_list("chapter_id", flat=True)
+        )
+        context["my_chapters"] = [c for c in active if c.pk in member_chapter_ids]
+        context["my_rsvps"] = meeting_selectors.member_upcoming_rsvps(request.user)[:HOME_MY_RSVPS]
+    return render(request, "chapters/home.html", context)
 
 
 @cache_anonymous_page

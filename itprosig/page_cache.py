@@ -70,7 +70,14 @@ def invalidate_pages():
 # The only query parameters cached views read, each with the values kept under their own key: the
 # past meetings' page number (a chapter has far fewer than 999 pages). Any other value of a
 # parameter named here makes the request bypass the cache, since the view would read it.
-KEY_PARAMETERS = {"page": re.compile(r"[1-9][0-9]{0,2}")}
+KEY_PARAMETERS = {
+    "page": re.compile(r"[1-9][0-9]{0,2}"),
+    # The home page's meeting filters (meetings.filters): a chapter's or a topic's slug, a format;
+    # empty when the form was sent with "all".
+    "chapter": re.compile(r"[a-z0-9-]{0,80}"),
+    "format": re.compile(r"(in_person|online)?"),
+    "topic": re.compile(r"[a-z0-9-]{0,80}"),
+}
 
 
 def _key_query(request):

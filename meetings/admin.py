@@ -76,7 +76,17 @@ class AgendaItemInline(ChapterScopedTabularInline):
     model = AgendaItem
     chapter_path = "meeting__chapter"
     extra = 1
-    fields = ["position", "kind", "title", "speaker", "duration_minutes", "resources_url"]
+    fields = [
+        "position",
+        "kind",
+        "title",
+        "speaker",
+        "duration_minutes",
+        "resources_url",
+        "description",
+        "speaker_bio",
+        "speaker_photo",
+    ]
 
 
 class MeetingAdminForm(forms.ModelForm):
@@ -89,9 +99,13 @@ class MeetingAdminForm(forms.ModelForm):
         fields = [
             "chapter",
             "title",
+            "title_fr",
             "status",
             "topics",
             "description",
+            "description_fr",
+            "cover_image",
+            "cancellation_reason",
             "starts_at",
             "ends_at",
             "format",
@@ -176,6 +190,10 @@ class MeetingAdmin(ChapterScopedAdmin):
     actions = ["duplicate_to_next_month", "cancel_meetings", "export_rsvps"]
     fieldsets = [
         (None, {"fields": ["chapter", "title", "status", "topics", "description"]}),
+        (
+            _("French version, cover image, cancellation"),
+            {"fields": ["title_fr", "description_fr", "cover_image", "cancellation_reason"]},
+        ),
         (
             _("When and where (chapter's local time)"),
             {"fields": ["starts_at", "ends_at", "format", "venue", "online_url"]},

@@ -3,10 +3,19 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from chapters.models import Chapter, Venue
+from chapters.renditions import ResizedImageField
 from itprosig.validators import no_control_characters
+
+
+def in_reader_language(english, french):
+    """Return the French text to French readers and the English one to others, each falling back."""
+    if (get_language() or "").startswith("fr"):
+        return french or english
+    return english or french
 
 
 class Topic(models.Model):
@@ -40,7 +49,19 @@ class Meeting(models.Model):
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("chapter")
     )
-    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        validators=[no_control_characters],
+        help_text=_("Shown in English, and in French when there is no French title."),
+    )
+    title_fr = models.CharField(
+        _("title in French"),
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("Optional. Shown to French readers instead of the title."),
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     venue = models.ForeignKey(
@@ -64,6 +85,27 @@ class Meeting(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description_fr = models.TextField(
+        _("description in French"),
+        blank=True,
+        help_text=_("Markdown. Optional: shown to French readers instead of the description."),
+    )
+    cancellation_reason = models.CharField(
+        _("reason for cancelling"),
+        max_length=300,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("Shown on the meeting page once it is cancelled."),
+    )
+    cover_image = ResizedImageField(
+        _("cover image"),
+        upload_to="meetings/covers/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(_("cover width"), null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(_("cover height"), null=True, blank=True, editable=False)
     topics = models.ManyToManyField(Topic, blank=True, related_name="meetings", verbose_name=_("topics"))
     # iCalendar SEQUENCE: raised on every change members should see, so calendars update.
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
@@ -109,6 +151,15 @@ class Meeting(models.Model):
         return timezone.localtime(self.ends_at, self.chapter.tzinfo)
 
     @property
+    def display_title(self):
+        """Return the title in the reader's language, or the other one when it has none."""
+        return in_reader_language(self.title, self.title_fr)
+
+    @property
+    def display_description(self):
+        return in_reader_language(self.description, self.description_fr)
+
+    @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 
@@ -133,6 +184,15 @@ class AgendaItem(models.Model):
         _("speaker or facilitator"), max_length=120, blank=True, validators=[no_control_characters]
     )
     speaker_bio = models.TextField(_("speaker bio"), blank=True)
+    speaker_photo = ResizedImageField(
+        _("speaker photo"),
+        upload_to="meetings/speakers/",
+        blank=True,
+        width_field="speaker_photo_width",
+        height_field="speaker_photo_height",
+    )
+    speaker_photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    speaker_photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
     description = models.TextField(_("description"), blank=True)
     resources_url = models.URLField(_("slides or recording"), blank=True)

@@ -4,11 +4,12 @@ Each page runs a fixed number of queries whatever the data size: lists carry the
 annotations, and related rows come in through select_related/prefetch_related.
 """
 
-from django.db.models import Count, OuterRef, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from chapters.models import ChapterRole
 from chapters.permissions import can_organize
 from itprosig.db import subquery_count
 
@@ -57,7 +58,11 @@ def past_meetings(*, chapter=None, topic=None, now=None):
 
 
 def meeting_for_page(*, slug, pk, user):
-    """Return the meeting for its page, or 404; drafts only for the chapter's organizers."""
+    """Return the meeting for its page, or 404; drafts only for the chapter's organizers.
+
+    One query brings the meeting with its seat counts, its host, the chapter's next meeting and the
+    reader's own answer (`my_status`, `my_ahead`), so the page's cost does not depend on who reads it.
+    """
     meeting = get_object_or_404(
         Meeting.objects.select_related("chapter", "venue")
         .prefetch_related(
@@ -68,11 +73,52 @@ def meeting_for_page(*, slug, pk, user):
             going_count=_rsvp_count(status=RSVP.Status.GOING),
             waitlisted_count=_rsvp_count(status=RSVP.Status.WAITLISTED),
             attended_count=_rsvp_count(checked_in_at__isnull=False),
+            host_name=_host_name(),
+            next_meeting_pk=_next_meeting_pk(),
+            **_reader_answer(user),
         ),
         pk=pk,
         chapter__slug=slug,
     )
     return _unless_hidden_draft(meeting, user)
+
+
+def _host_name():
+    """The chapter's first organizer, named on the page as the meeting's host."""
+    organizers = ChapterRole.objects.filter(chapter=OuterRef("chapter"), role=ChapterRole.Role.ORGANIZER)
+    return Subquery(organizers.order_by("since", "pk").values("user__display_name")[:1])
+
+
+def _next_meeting_pk():
+    """The chapter's next public meeting after this one, for a past meeting's "see the next" link."""
+    later = Meeting.objects.filter(
+        chapter=OuterRef("chapter"), status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()
+    ).exclude(pk=OuterRef("pk"))
+    return Subquery(later.order_by("starts_at", "pk").values("pk")[:1])
+
+
+def _reader_answer(user):
+    """Annotations with the reader's RSVP status and how many are ahead of them on the waitlist."""
+    if not user.is_authenticated:
+        return {}
+    mine = RSVP.objects.filter(meeting=OuterRef("pk"), member=user.pk)
+    # Inside the count below, the meeting is two levels out.
+    my_waitlisted_at = RSVP.objects.filter(meeting=OuterRef(OuterRef("pk")), member=user.pk)
+    return {
+        "my_status": Subquery(mine.values("status")[:1]),
+        "my_ahead": _rsvp_count(
+            status=RSVP.Status.WAITLISTED,
+            waitlisted_at__lt=Subquery(my_waitlisted_at.values("waitlisted_at")[:1]),
+        ),
+    }
+
+
+def reader_answer(meeting):
+    """Return the reader's answer read by meeting_for_page ({"status", "ahead"}), or None."""
+    status = getattr(meeting, "my_status", None)
+    if status is None:
+        return None
+    return {"status": status, "ahead": meeting.my_ahead}
 
 
 def meeting_to_answer(*, slug, pk, user):
@@ -110,16 +156,38 @@ def seat_counts(meeting):
 
 
 def listed_attendees(meeting):
-    """Return the public names of members going who agreed to be listed (at most a page's worth)."""
+    """Return the members going who agreed to be listed (at most a page's worth), for avatars.
+
+    Each is {"name", "initials", "photo"}; the photo is the member's public speaker profile photo,
+    shown only when they made that profile public.
+    """
     rsvps = (
         RSVP.objects.filter(
             meeting=meeting, status=RSVP.Status.GOING, member__show_name_on_attendee_lists=True
         )
-        .select_related("member")
-        .only("member__display_name", "member__email")
+        .select_related("member__speaker_profile")
+        .only(
+            "member__display_name",
+            "member__email",
+            "member__speaker_profile__photo",
+            "member__speaker_profile__is_public",
+        )
         .order_by("created_at", "pk")[:LISTED_ATTENDEES_LIMIT]
     )
-    return [rsvp.member.public_name for rsvp in rsvps]
+    return [_attendee(rsvp.member) for rsvp in rsvps]
+
+
+def _attendee(member):
+    name = member.public_name
+    profile = getattr(member, "speaker_profile", None)
+    photo = profile.photo if profile is not None and profile.is_public and profile.photo else None
+    return {"name": name, "initials": initials(name), "photo": photo}
+
+
+def initials(name):
+    """Return up to two initials of a name ("Ada Lovelace" -> "AL"), for an avatar."""
+    words = [word for word in name.replace(".", " ").split() if word[:1].isalnum()]
+    return "".join(word[0] for word in words[:2]).upper() or "?"
 
 
 def member_rsvp(meeting, member):

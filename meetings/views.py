@@ -18,6 +18,7 @@ from .calendar import build_calendar, google_calendar_url
 from .forms import RSVPForm
 from .jsonld import as_script, meeting_event
 from .models import RSVP
+from .page_states import CANCELLED, FULL, UPCOMING, address_lines, agenda_with_times, map_url, meeting_state
 from .services import RSVPRefused, rsvp_cancel, rsvp_going, rsvp_not_going, rsvp_refusal
 
 PAST_PER_PAGE = 12
@@ -29,20 +30,29 @@ def meeting_detail(request, slug, pk):
     # Each talk's speaker links to their public profile, when they gave consent for one.
     attach_speaker_profiles(meeting.agenda_items.all())
     counts = selectors.seat_counts(meeting)
-    rsvp = selectors.member_rsvp(meeting, request.user)
+    rsvp = selectors.reader_answer(meeting)
     user = request.user
+    state = meeting_state(meeting, counts)
     context = {
         "meeting": meeting,
         "chapter": meeting.chapter,
+        "state": state,
         "counts": counts,
         "rsvp": rsvp,
-        "attendees": selectors.listed_attendees(meeting),
+        "attendees": selectors.listed_attendees(meeting) if state in (UPCOMING, FULL) else [],
+        "agenda": agenda_with_times(meeting),
         "google_calendar_url": google_calendar_url(meeting),
         "jsonld": as_script(meeting_event(meeting, counts=counts)),
         "rsvp_refusal": rsvp_refusal(meeting),
-        "show_online_link": bool(rsvp and rsvp.status == RSVP.Status.GOING and meeting.online_url),
-        "can_check_in": user.is_authenticated and can_check_in(user, meeting.chapter_id),
+        "show_online_link": bool(
+            state in (UPCOMING, FULL) and rsvp and rsvp["status"] == RSVP.Status.GOING and meeting.online_url
+        ),
+        "can_check_in": state != CANCELLED
+        and user.is_authenticated
+        and can_check_in(user, meeting.chapter_id),
         "has_volunteer_roles": has_volunteer_roles(meeting),
+        "address_lines": address_lines(meeting.venue) if meeting.venue else [],
+        "map_url": map_url(meeting.venue) if meeting.venue else "",
     }
     return render(request, "meetings/meeting_detail.html", context)
 

@@ -35,6 +35,11 @@ EDITABLE_FIELDS = (
     "description",
     "status",
     "guest_count",
+    # The page's French version, cover image and cancellation reason: shown on the page only.
+    "title_fr",
+    "description_fr",
+    "cover_image",
+    "cancellation_reason",
 )
 
 

@@ -114,6 +114,25 @@ def test_list_pages_queries_do_not_grow(client, url_name):
     assert few == many
 
 
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "member"])
+def test_home_queries_do_not_grow_with_meetings_or_rsvps(client, verified_member, logged_in):
+    if logged_in:
+        client.force_login(verified_member)
+
+    def chapter_with_rsvps(count):
+        chapter = _chapter_with_meetings(count)
+        verified_member.memberships.create(chapter=chapter)
+        for meeting in Meeting.objects.filter(chapter=chapter, ends_at__gt=timezone.now())[:5]:
+            RSVP.objects.create(meeting=meeting, member=verified_member, status=RSVP.Status.GOING)
+        return chapter
+
+    few = _queries(client, f"/?chapter={chapter_with_rsvps(10).slug}&format=&topic=")
+    chapter_with_rsvps(300)
+    many = _queries(client, "/?chapter=&format=in_person&topic=")
+    assert few == many
+    assert many <= MAX_QUERIES
+
+
 def test_me_page_queries_do_not_grow(client, verified_member):
     client.force_login(verified_member)
     few = _queries(client, "/me/")

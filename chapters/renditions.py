@@ -1,0 +1,131 @@
+"""Photos and cover images resized at upload into a few widths, served with srcset.
+
+An upload is checked with the logo limits (bytes, then the declared pixel size read from the header,
+then a structural check) but only raster formats are taken: a photo has no use for SVG. When the file
+is first stored, Pillow writes a copy at each width in RENDITION_WIDTHS narrower than the original,
+beside it, named `<name>.<width>w.<extension>`. The names follow from the original's name and width
+alone, so a page builds its srcset without a query or a look at the storage.
+"""
+
+import io
+import pathlib
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.db.models.fields.files import ImageFieldFile
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
+
+from .images import RASTER_FORMATS, _check_bytes, _check_raster
+
+RENDITION_WIDTHS = (320, 640, 960, 1280)
+JPEG_QUALITY = 82
+
+
+def validate_raster_image(upload):
+    """Refuse an image that is too heavy, too large, not PNG/JPEG/WebP, or not what its name says."""
+    if getattr(upload, "_committed", False):
+        return  # already stored: it was checked when it was uploaded
+    _check_bytes(upload)
+    extension = pathlib.PurePath(upload.name).suffix.lower().lstrip(".")
+    if extension not in RASTER_FORMATS:
+        raise ValidationError(
+            _("“%(name)s” is not a PNG, JPEG or WebP image; an image must be one of these."),
+            code="format",
+            params={"name": upload.name},
+        )
+    upload.seek(0)
+    try:
+        _check_raster(upload, RASTER_FORMATS[extension])
+    finally:
+        upload.seek(0)
+
+
+def rendition_name(name, width):
+    """Return the storage name of the copy of `name` resized to `width` pixels wide."""
+    path = pathlib.PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}.{width}w{path.suffix}"))
+
+
+def rendition_widths(width):
+    """Return the widths a copy exists at for an original `width` pixels wide, narrowest first."""
+    return [w for w in RENDITION_WIDTHS if width and w < width]
+
+
+def _resized(content, width, image_format):
+    with warnings.catch_warnings():
+        # The upload passed the pixel cap before it was stored; Pillow's own warning is redundant.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(content) as image:
+            # Photos from phones are stored sideways with an orientation tag: apply it first.
+            image = ImageOps.exif_transpose(image)
+            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            height = max(1, round(image.height * width / image.width))
+            resized = image.resize((width, height), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            options = {"quality": JPEG_QUALITY, "optimize": True} if image_format == "JPEG" else {}
+            resized.save(out, format=image_format, **options)
+            return out.getvalue()
+
+
+class ResizedImageFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        super().save(name, content, save=save)
+        self.write_renditions()
+
+    def write_renditions(self):
+        """Store a resized copy at each width narrower than the original."""
+        width = getattr(self.instance, self.field.width_field)
+        image_format = RASTER_FORMATS.get(pathlib.PurePath(self.name).suffix.lower().lstrip("."))
+        if not width or image_format is None:
+            return
+        for target in rendition_widths(width):
+            # Read back what storage holds: the upload itself may be closed once stored.
+            with self.storage.open(self.name, "rb") as stored:
+                data = _resized(stored, target, image_format)
+            self.storage.save(rendition_name(self.name, target), ContentFile(data))
+
+    def srcset(self):
+        """Return the srcset of the stored copies and the original, or "" without a recorded width."""
+        width = getattr(self.instance, self.field.width_field)
+        if not self or not width:
+            return ""
+        candidates = [(self.storage.url(rendition_name(self.name, w)), w) for w in rendition_widths(width)]
+        candidates.append((self.url, width))
+        return ", ".join(f"{url} {w}w" for url, w in candidates)
+
+    def img(self, *, alt, sizes, lazy=True, css_class=""):
+        """Return an <img> with srcset, sizes, width, height and alt; lazy unless it is above the fold."""
+        if not self:
+            return ""
+        return format_html(
+            '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" class="{}" loading="{}"'
+            ' decoding="async">',
+            self.url,
+            self.srcset(),
+            sizes,
+            getattr(self.instance, self.field.width_field) or "",
+            getattr(self.instance, self.field.height_field) or "",
+            alt,
+            css_class,
+            "lazy" if lazy else "eager",
+        )
+
+
+class ResizedImageField(models.ImageField):
+    """An ImageField within the logo limits (raster only) that stores resized copies at upload.
+
+    Give it width_field and height_field: the recorded size sets the img's width and height and
+    names the copies.
+    """
+
+    attr_class = ResizedImageFieldFile
+    default_validators = [validate_raster_image]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", _("PNG, JPEG or WebP; at most 2 MB and 4096 × 4096 pixels."))
+        super().__init__(*args, **kwargs)
