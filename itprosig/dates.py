@@ -111,3 +111,8 @@ def format_date(value, format_name=None):
 
 def _escape(text):
     return "".join("\\" + char for char in text)
+
+
+def with_colon(text):
+    """Return `text` followed by a colon, with the non-breaking space French puts before it."""
+    return f"{text}\u00a0:" if is_french() else f"{text}:"

@@ -30,3 +30,9 @@ def zone_name(time_zone, moment=None):
     if not time_zone:
         return ""
     return dates.zone_name(str(time_zone), moment if hasattr(moment, "astimezone") else None)
+
+
+@register.filter
+def label(text):
+    """Return a label followed by its colon as the active language writes it: "Agenda:", « Programme : »."""
+    return dates.with_colon(str(text))

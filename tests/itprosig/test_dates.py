@@ -9,7 +9,13 @@ from django.utils import translation
 
 from meetings.services import rsvp_going
 from members.newsletters.sending import consent_date
-from tests.factories import ChapterFactory, MeetingFactory, MemberFactory, MembershipFactory
+from tests.factories import (
+    AgendaItemFactory,
+    ChapterFactory,
+    MeetingFactory,
+    MemberFactory,
+    MembershipFactory,
+)
 from tests.support.mail import body
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +123,15 @@ def test_newsletter_footer_in_french_dates_the_consent_on_the_1er():
     membership = MembershipFactory(chapter=chapter, newsletter_subscribed=True, newsletter_consent_at=consent)
     assert consent_date(membership, "fr") == "1er septembre 2031"
     assert consent_date(membership, "en") == "1 September 2031"
+
+
+def test_rsvp_email_text_in_french_puts_a_space_before_each_colon(
+    moncton_meeting, sent, django_capture_on_commit_callbacks
+):
+    AgendaItemFactory(meeting=moncton_meeting, title="Arc-enabled servers")
+    member = MemberFactory(preferred_language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_going(meeting=moncton_meeting, member=member)
+    (message,) = sent()
+    text = body(message)
+    assert "Programme\u00a0:" in text and "Page de la rencontre\u00a0: http" in text
