@@ -12,18 +12,25 @@ shows the meeting and the role as they are then.
 
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from members.mail.outbox import Composition, outbox_queue, register_composer
+from members.mail import kinds
+from members.mail.outbox import Composition, outbox_queue
 from members.mail.rendering import absolute_reverse, absolute_url, object_url
 
 from . import tokens
 
-# OutboxMessage.kind values (at most 20 characters), shown in the outbox admin as they are.
+# OutboxMessage.kind values (at most 20 characters), with the labels the outbox admin shows.
 KIND_VOLUNTEER_CONFIRMED = "volunteer_confirmed"
 KIND_VOLUNTEER_REMINDER = "volunteer_reminder"
 KIND_FEEDBACK_REQUEST = "feedback_request"
-
-COMPOSER = "community.mail"
+LABELS = {
+    KIND_VOLUNTEER_CONFIRMED: _("Volunteer place confirmed"),
+    KIND_VOLUNTEER_REMINDER: _("Volunteer reminder"),
+    KIND_FEEDBACK_REQUEST: _("Feedback request"),
+}
+# The composer's name before each kind was registered with it: rows queued then still name it.
+LEGACY_COMPOSER = "community.mail"
 
 
 def notify_volunteer_confirmed(signup):
@@ -46,7 +53,10 @@ def notify_feedback_request(rsvp):
             member=member,
             chapter=meeting.chapter,
             dedupe_key=f"feedback:{meeting.pk}:{member.pk}",
-            compose=(COMPOSER, {"template": "feedback_request", "meeting": meeting.pk, "member": member.pk}),
+            compose=(
+                KIND_FEEDBACK_REQUEST,
+                {"template": "feedback_request", "meeting": meeting.pk, "member": member.pk},
+            ),
         )
     )
 
@@ -59,7 +69,7 @@ def _queue_for_signup(signup, kind, dedupe_key):
         member=signup.member,
         chapter=signup.role.meeting.chapter,
         dedupe_key=dedupe_key,
-        compose=(COMPOSER, {"template": template, "signup": signup.pk}),
+        compose=(kind, {"template": template, "signup": signup.pk}),
     )
 
 
@@ -100,4 +110,7 @@ def compose_community_email(spec):
 
 
 def register():
-    register_composer(COMPOSER, compose_community_email)
+    """Register the kinds above with the outbox, each written by `compose_community_email` when sent."""
+    for kind, label in LABELS.items():
+        kinds.register(kind, label, composer=compose_community_email)
+    kinds.register_composer(LEGACY_COMPOSER, compose_community_email)

@@ -91,3 +91,14 @@ def test_volunteer_reminder_email_names_the_role(
     assert subject.startswith("Reminder: you volunteer at Cloud night, ")
     assert subject.endswith(": Door (tickets and check-in)")
     assert "Can’t make it after all? Withdraw on the volunteer page" in body(reminder)
+
+
+def test_outbox_admin_names_community_emails(client, chapter, organizer, door, member):
+    services.volunteer_signup_confirm(
+        signup=services.volunteer_signup_create(role=door, member=member), by=organizer
+    )
+    client.force_login(organizer)
+
+    page = client.get("/admin/members/outboxmessage/").content.decode()
+
+    assert "Volunteer place confirmed" in page
