@@ -230,3 +230,29 @@ def test_password_change_notice_is_branded_in_the_members_time_zone(
     now = timezone.now()
     moments = (now, now - timedelta(minutes=1))
     assert when in {date_format(timezone.localtime(moment, moncton), "DATETIME_FORMAT") for moment in moments}
+
+
+@pytest.mark.parametrize("prefix", ["", "/fr"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/done/",
+        "/accounts/login/code/",
+        "/accounts/confirm-email/not-a-key/",
+    ],
+)
+def test_account_pages_use_the_sites_words(client, prefix, path):
+    response = client.get(prefix + path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="account-form' in html or "<h1>" in html
+    for allauth_word in ("Sign In", "Sign Up", "Sign Out", "sign-in code"):
+        assert allauth_word not in html
+
+
+def test_logout_page_asks_in_the_sites_words(member_client):
+    html = member_client.get("/fr/accounts/logout/").content.decode()
+    assert "<h1>Se déconnecter</h1>" in html and "Voulez-vous vous déconnecter" in html
