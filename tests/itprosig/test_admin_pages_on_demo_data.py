@@ -39,6 +39,7 @@ def _pages(user):
             yield reverse(f"{prefix}_change", args=[obj.pk])
 
 
+@pytest.mark.slow  # opens every admin list and change page on the whole demo network
 @pytest.mark.parametrize("email", ["organizer.toronto@example.org", "admin@example.org"])
 def test_admin_pages_open_on_demo_data(client, demo, email):
     user = Member.objects.get(email=email)

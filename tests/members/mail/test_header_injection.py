@@ -170,6 +170,7 @@ SPOILABLE = [
 ]
 
 
+@pytest.mark.slow  # 25 examples of 10 emails each through a real SMTP server
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(SPOILABLE), value=stored_hostile_text)
 def test_chapter_email_with_line_breaks_in_stored_text_is_sent_on_one_line(smtp, settings, field, value):
