@@ -1,27 +1,14 @@
-import zoneinfo
-from functools import cache
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from timezone_field import TimeZoneField
 
 from itprosig.validators import no_control_characters
 
 from .images import LogoField
-
-
-@cache
-def time_zone_choices():
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
-
-
-def validate_time_zone(value):
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
 class Chapter(models.Model):
@@ -34,9 +21,8 @@ class Chapter(models.Model):
     city = models.CharField(_("city"), max_length=80)
     region = models.CharField(_("province or state"), max_length=80, blank=True)
     country = models.CharField(_("country"), max_length=80, default="Canada")
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="America/Toronto", validators=[validate_time_zone]
-    )
+    # A ZoneInfo in Python, its name in the database; only zones Python knows are accepted.
+    time_zone = TimeZoneField(_("time zone"), max_length=64, default="America/Toronto")
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
@@ -77,7 +63,7 @@ class Chapter(models.Model):
 
     @property
     def tzinfo(self):
-        return zoneinfo.ZoneInfo(self.time_zone)
+        return self.time_zone
 
     @property
     def display_description(self):

@@ -158,7 +158,7 @@ def build_calendar(meetings, *, method=None, attendee=None, name=None):
     span = []
     for meeting in meetings:
         calendar.add_component(build_event(meeting, method=method, attendee=attendee, stamp=stamp))
-        zones.add(meeting.chapter.time_zone)
+        zones.add(str(meeting.chapter.time_zone))
         span += [meeting.starts_at.date(), meeting.ends_at.date()]
     if len(zones) == 1:
         calendar.add("x-wr-timezone", zones.pop())

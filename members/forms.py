@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chapters.models import time_zone_choices
-
 from .models import Member
 
 
@@ -23,8 +21,6 @@ class NewsletterPreferencesForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
-
     class Meta:
         model = Member
         fields = [

@@ -4,8 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from timezone_field import TimeZoneField
 
-from chapters.models import Chapter, validate_time_zone
+from chapters.models import Chapter
 from itprosig.validators import no_control_characters
 
 
@@ -41,9 +42,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="America/Toronto", validators=[validate_time_zone]
-    )
+    time_zone = TimeZoneField(_("time zone"), max_length=64, default="America/Toronto")
     share_contact_with_sponsors = models.BooleanField(
         _("share my name and email with sponsors of my chapters"), default=False
     )

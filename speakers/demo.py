@@ -6,7 +6,6 @@ also given in Mississauga for IT Pro Toronto the month before.
 """
 
 import datetime
-import zoneinfo
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -107,7 +106,7 @@ def _credit_first_talk(member, toronto):
 
 
 def _toronto_stop_meeting(toronto):
-    tz = zoneinfo.ZoneInfo(toronto.time_zone)
+    tz = toronto.tzinfo
     start, end = (moment.replace(tzinfo=tz) for moment in TORONTO_TOUR_STOP)
     meeting, created = Meeting.objects.get_or_create(
         chapter=toronto,

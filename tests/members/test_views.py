@@ -58,7 +58,7 @@ def test_profile_saves_consents_and_language(member_client):
     )
     assert "Votre profil est enregistré" in text(response)
     member = Member.objects.get(pk=member_client.member.pk)
-    assert (member.display_name, member.preferred_language, member.time_zone) == (
+    assert (member.display_name, member.preferred_language, str(member.time_zone)) == (
         "Ada Example",
         "fr",
         "America/Moncton",

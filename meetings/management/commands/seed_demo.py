@@ -8,7 +8,6 @@ import datetime
 import importlib
 import random
 import unicodedata
-import zoneinfo
 
 from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta, weekdays
@@ -289,7 +288,7 @@ class Command(BaseCommand):
         planned = []
         for chapter_index, (slug, (week, weekday, start, end)) in enumerate(MONTHLY_PATTERN.items()):
             chapter = chapters[slug]
-            tz = zoneinfo.ZoneInfo(chapter.time_zone)
+            tz = chapter.tzinfo
             venue = chapter.demo_venues[-1]
             for offset in range(-PAST_MONTHS, UPCOMING_MONTHS + 1):
                 month = this_month + relativedelta(months=offset)
