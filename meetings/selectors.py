@@ -25,6 +25,18 @@ def _rsvp_count(**filters):
     return subquery_count(RSVP.objects.filter(meeting=OuterRef("pk"), **filters), per="meeting")
 
 
+def meeting_rsvp_counts():
+    """Return Count annotations of a Meeting queryset: going, waitlisted and checked in.
+
+    One definition for the door's totals and the reports, so both count the same people.
+    """
+    return {
+        "going": Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
+        "waitlisted": Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
+        "checked_in": Count("rsvps", filter=Q(rsvps__checked_in_at__isnull=False)),
+    }
+
+
 def public_meetings():
     """Return the meetings anyone may see, with chapter and venue, and their seat counts."""
     return (

@@ -4,6 +4,7 @@ from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from meetings.models import RSVP, Meeting
+from meetings.selectors import meeting_rsvp_counts
 
 #: The most names the door list shows at once; beyond that the volunteer searches.
 CHECKIN_LIST_LIMIT = 300
@@ -41,9 +42,7 @@ def checkin_totals(meeting):
     counts = (
         Meeting.objects.filter(pk=meeting.pk)
         .annotate(
-            going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
-            waitlisted=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
-            checked_in=Count("rsvps", filter=Q(rsvps__checked_in_at__isnull=False)),
+            **meeting_rsvp_counts(),
             going_checked_in=Count(
                 "rsvps", filter=Q(rsvps__status=RSVP.Status.GOING, rsvps__checked_in_at__isnull=False)
             ),

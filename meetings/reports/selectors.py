@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from itprosig.db import subquery_count
 from meetings.models import RSVP, AgendaItem, Meeting
+from meetings.selectors import meeting_rsvp_counts
 from members.models import Membership
 
 CHECKED_IN = Q(checked_in_at__isnull=False)
@@ -125,17 +126,18 @@ def _checked_in_count(meeting_ref):
     )
 
 
+def _attendance_counts():
+    """Return the meetings' RSVP counts (the door's) and no-shows: going but never checked in."""
+    no_show = Q(rsvps__status=RSVP.Status.GOING, rsvps__checked_in_at__isnull=True)
+    return {**meeting_rsvp_counts(), "no_shows": Count("rsvps", filter=no_show)}
+
+
 def meeting_rows(held):
     """Return one dict per held meeting with its RSVP and attendance counts, oldest first."""
     return list(
         held.order_by("starts_at", "pk")
         .annotate(
-            going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
-            waitlisted=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
-            checked_in=Count("rsvps", filter=Q(rsvps__checked_in_at__isnull=False)),
-            no_shows=Count(
-                "rsvps", filter=Q(rsvps__status=RSVP.Status.GOING, rsvps__checked_in_at__isnull=True)
-            ),
+            **_attendance_counts(),
         )
         .values("pk", "title", "starts_at", "guest_count", "going", "waitlisted", "checked_in", "no_shows")
     )
@@ -380,12 +382,7 @@ def network_rows(periods, *, now=None):
         .values("chapter")
         .annotate(
             meetings_held=Count("pk", distinct=True),
-            going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
-            waitlisted=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
-            checked_in=Count("rsvps", filter=Q(rsvps__checked_in_at__isnull=False)),
-            no_shows=Count(
-                "rsvps", filter=Q(rsvps__status=RSVP.Status.GOING, rsvps__checked_in_at__isnull=True)
-            ),
+            **_attendance_counts(),
             unique_attendees=Count(
                 "rsvps__member", filter=Q(rsvps__checked_in_at__isnull=False), distinct=True
             ),
