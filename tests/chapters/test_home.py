@@ -69,11 +69,11 @@ def test_home_filter_with_an_unknown_value_says_so_and_shows_every_meeting(clien
 
 
 def test_home_filtered_page_is_cached_under_its_filters(client, network):
-    assert "Hyper-V night" not in home(client, "?chapter=mitpro&format=&topic=").split(MEETINGS)[1]
-    # The same address again comes from the page cache, and still holds the filtered list.
-    again = home(client, "?chapter=mitpro&format=&topic=").split(MEETINGS)[1]
-    assert "Hyper-V night" not in again and "Soirée scripts" in again
+    # The unfiltered home is cached first; a filtered address must not be answered with it.
     assert "Hyper-V night" in home(client).split(MEETINGS)[1]
+    for _visit in range(2):  # drawn, then from the cache
+        meetings = home(client, "?chapter=mitpro&format=&topic=").split(MEETINGS)[1]
+        assert "Hyper-V night" not in meetings and "Soirée scripts" in meetings
 
 
 def test_home_marks_a_full_meeting_with_the_waitlist_badge(client, network):
