@@ -1,13 +1,17 @@
 """The meeting page by state: upcoming, full, past and cancelled each show what a member needs."""
 
 import datetime
+import io
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from meetings.models import RSVP, Meeting
+from speakers.models import SpeakerProfile
 from tests.factories import (
     AgendaItemFactory,
     ChapterFactory,
@@ -177,3 +181,30 @@ def test_meeting_page_lists_who_is_going_with_initials_only_when_they_agreed(cli
     html = page(client, meeting)
     assert "Ada Lovelace" in html and ">AL<" in html
     assert "Hidden Person" not in html
+
+
+def test_who_is_going_shows_the_photo_of_a_member_whose_speaker_profile_is_public(client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    meeting = MeetingFactory()
+    shown = MemberFactory(display_name="Avery Speaker", show_name_on_attendee_lists=True)
+    private = MemberFactory(display_name="Blake Private", show_name_on_attendee_lists=True)
+    for member, public in ((shown, True), (private, False)):
+        SpeakerProfile.objects.create(
+            member=member,
+            slug=member.display_name.split()[0].lower(),
+            is_public=public,
+            public_consent_at=timezone.now() if public else None,
+            photo=_photo(),
+        )
+        RSVPFactory(meeting=meeting, member=member)
+    html = page(client, meeting)
+    attendees = html.split('id="attendees-heading"', 1)[1].split("</section>", 1)[0]
+    avery, blake = attendees.split("Avery Speaker", 1)[0], attendees.split("Avery Speaker", 1)[1]
+    assert "<img" in avery and 'width="40"' in avery and 'alt=""' in avery
+    assert "<img" not in blake and ">BP<" in blake
+
+
+def _photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 200), (10, 120, 90)).save(buffer, "PNG")
+    return SimpleUploadedFile("face.png", buffer.getvalue())
