@@ -160,6 +160,13 @@ def test_visitor_signs_up_confirms_in_one_click_and_logs_in_by_code(
     page.wait_for_url("**/me/")
     assert page.locator("h1").inner_text() == words["greeting"]
 
+    # The account pages /me/ links to.
+    page.goto(f"{base}/accounts/email/")
+    assert page.locator("form.account-form").get_by_text(address).is_visible()
+    check("email addresses", page)
+    page.goto(f"{base}/accounts/password/change/")
+    check("password change", page)
+
     # Choose a new password from the emailed link.
     _log_out(page, base, words, check, "logout again")
     page.goto(f"{base}/accounts/password/reset/")

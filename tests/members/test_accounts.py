@@ -256,3 +256,14 @@ def test_account_pages_use_the_sites_words(client, prefix, path):
 def test_logout_page_asks_in_the_sites_words(member_client):
     html = member_client.get("/fr/accounts/logout/").content.decode()
     assert "<h1>Se déconnecter</h1>" in html and "Voulez-vous vous déconnecter" in html
+
+
+@pytest.mark.parametrize("prefix", ["", "/fr"])
+@pytest.mark.parametrize("path", ["/accounts/email/", "/accounts/password/change/"])
+def test_member_account_pages_use_the_sites_words(member_client, prefix, path):
+    response = member_client.get(prefix + path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="account-form' in html
+    for allauth_words in ("Change Password", "Email Addresses", "Make Primary", "Re-send Verification"):
+        assert allauth_words not in html
