@@ -7,12 +7,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline, SuperuserOnlyAdmin
+from .admin_scoping import (
+    ChapterScopedAdmin,
+    ChapterScopedTabularInline,
+    ReadOnlyAdminMixin,
+    SuperuserOnlyAdmin,
+    SuperuserWritesMixin,
+)
 from .models import Chapter, ChapterInterest, ChapterRole, Sponsor, SponsorLiaison, Sponsorship, Venue
-
-
-def _superuser(request):
-    return request.user.is_active and request.user.is_superuser
+from .rules import is_superuser
 
 
 class VenueInline(ChapterScopedTabularInline):
@@ -30,7 +33,7 @@ class TeamChoicesMixin:
 
     def narrow_choices(self, request, field_name, queryset):
         queryset = super().narrow_choices(request, field_name, queryset)
-        if field_name == "user" and not request.user.is_superuser:
+        if field_name == "user" and not is_superuser.test(request.user):
             return queryset.filter(is_staff=False, is_superuser=False)
         return queryset
 
@@ -43,8 +46,10 @@ class ChapterRoleInline(TeamChoicesMixin, ChapterScopedTabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(ChapterScopedAdmin):
+class ChapterAdmin(SuperuserWritesMixin, ChapterScopedAdmin):
     chapter_path = ""
+    # An organizer edits their chapter; opening or closing one is the network's decision.
+    superuser_actions = ("add", "delete")
     # The member count groups rows, and a grouped query drops the model's ordering: say it here.
     ordering = ["name"]
     list_display = ["name", "city", "region", "status", "founded_on", "member_count"]
@@ -86,12 +91,6 @@ class ChapterAdmin(ChapterScopedAdmin):
         # Links and feeds use the slug; once a chapter exists it keeps it.
         return ["slug"] if obj else []
 
-    def has_add_permission(self, request):
-        return _superuser(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return _superuser(request)
-
 
 @admin.register(Venue)
 class VenueAdmin(ChapterScopedAdmin):
@@ -111,7 +110,7 @@ class ChapterRoleAdmin(TeamChoicesMixin, ChapterScopedAdmin):
 
 
 @admin.register(ChapterInterest)
-class ChapterInterestAdmin(ChapterScopedAdmin):
+class ChapterInterestAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
     """People who said "count me in" to a forming chapter: organizers read and tidy the list."""
 
     list_display = ["user", "chapter", "created_at"]
@@ -120,12 +119,7 @@ class ChapterInterestAdmin(ChapterScopedAdmin):
     search_fields = ["user__email", "user__display_name"]
     date_hierarchy = "created_at"
     readonly_fields = ["chapter", "user", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable_by = "scope"
 
 
 class SponsorshipInline(admin.TabularInline):

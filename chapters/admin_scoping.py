@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from .models import Chapter
-from .permissions import organized_chapter_ids
+from .rules import is_superuser, may_enter_admin, organized_chapter_ids, organizes_any
 
 
 def _chapter_ids(request):
@@ -98,7 +98,7 @@ def scoped_choices(request, admin_site, queryset):
     see network-wide (topics) offers all; any other model (no admin, or one the user may not
     open) offers nothing to anyone but a superuser.
     """
-    if request.user.is_superuser:
+    if is_superuser.test(request.user):
         return queryset
     model_admin = admin_site._registry.get(queryset.model)
     if isinstance(model_admin, ChapterScopeMixin):
@@ -149,7 +149,7 @@ class ChapterScopeMixin(AdminInputGuardMixin):
 
     def scope_queryset(self, request, queryset):
         """Return the rows of `queryset` (of this admin's model) inside the user's chapters."""
-        if request.user.is_superuser:
+        if is_superuser.test(request.user):
             return queryset
         return queryset.filter(**self._scope_filter(request)).distinct()
 
@@ -157,17 +157,11 @@ class ChapterScopeMixin(AdminInputGuardMixin):
         return self.scope_queryset(request, super().get_queryset(request))
 
     def _allowed(self, request, obj=None):
-        user = request.user
-        if not user.is_active:
-            return False
-        if user.is_superuser:
+        if is_superuser.test(request.user):
             return True
-        ids = _chapter_ids(request)
-        if not ids:
+        if not organizes_any.test(request.user):
             return False
-        if obj is None:
-            return True
-        return self.get_queryset(request).filter(pk=obj.pk).exists()
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_module_permission(self, request):
         return self._allowed(request)
@@ -186,7 +180,7 @@ class ChapterScopeMixin(AdminInputGuardMixin):
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
-        if request.user.is_superuser:
+        if is_superuser.test(request.user):
             return filters
         return [scoped_list_filter(self.model, item) for item in filters]
 
@@ -253,28 +247,94 @@ class ChapterScopedAdmin(ChapterScopeMixin, admin.ModelAdmin):
 class ChapterScopedTabularInline(ChapterScopeMixin, admin.TabularInline):
     def _allowed(self, request, obj=None):
         # An inline lives inside a parent the user may already open; the parent's scope decides.
-        user = request.user
-        return user.is_active and (user.is_superuser or bool(_chapter_ids(request)))
+        return may_enter_admin(request.user)
 
 
 class ChapterScopedStackedInline(ChapterScopedTabularInline, admin.StackedInline):
     template = admin.StackedInline.template
 
 
-class SuperuserOnlyAdmin(AdminInputGuardMixin, admin.ModelAdmin):
-    """For network-wide models (sponsors, topics' deletion): only superusers change them."""
+class SuperuserOnlyMixin:
+    """For network-wide models (sponsors): only superusers see or change them."""
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return is_superuser.test(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return is_superuser.test(request.user)
 
-    def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+    def has_add_permission(self, request, *args):
+        return is_superuser.test(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return is_superuser.test(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return is_superuser.test(request.user)
+
+
+class SuperuserOnlyAdmin(SuperuserOnlyMixin, AdminInputGuardMixin, admin.ModelAdmin):
+    pass
+
+
+class NetworkSharedAdmin(AdminInputGuardMixin, admin.ModelAdmin):
+    """For network-wide models every organizer works with (topics): whoever may enter the admin."""
+
+    def has_module_permission(self, request):
+        return may_enter_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return may_enter_admin(request.user)
+
+    def has_add_permission(self, request, *args):
+        return may_enter_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return may_enter_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_enter_admin(request.user)
+
+
+class ReadOnlyAdminMixin:
+    """A record of what happened: whoever may see it reads it; nobody adds or edits it.
+
+    Deleting follows `deletable_by`: nobody (None), whoever the admin's scope lets delete
+    ("scope"), or only a superuser within that scope ("superuser").
+    """
+
+    deletable_by = None
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if self.deletable_by is None:
+            return False
+        if self.deletable_by == "superuser" and not is_superuser.test(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class SuperuserWritesMixin:
+    """Those the admin's scope lets in read the rows; the actions in `superuser_actions` are a superuser's.
+
+    Goes before the scoping mixin, so the scope still decides who sees what.
+    """
+
+    superuser_actions = ("add", "change", "delete")
+
+    def _superuser_may(self, request, action):
+        return action not in self.superuser_actions or is_superuser.test(request.user)
+
+    def has_add_permission(self, request, *args):
+        return self._superuser_may(request, "add") and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser_may(request, "change") and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser_may(request, "delete") and super().has_delete_permission(request, obj)

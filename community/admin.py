@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline
-from chapters.permissions import can_organize
+from chapters.rules import can_organize
 from meetings.models import Meeting
 
 from . import selectors, services

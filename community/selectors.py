@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from chapters.permissions import can_organize, date_in_sponsorship
+from chapters.rules import can_organize, date_in_sponsorship
 from meetings.models import AgendaItem, Meeting
 from members.models import Membership
 

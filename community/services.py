@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chapters.permissions import can_organize
+from chapters.rules import can_organize
 from itprosig.validators import single_line
 from meetings.models import RSVP, Meeting
 from members.mail.models import OutboxMessage

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chapters.permissions import can_organize
+from chapters.rules import can_organize
 from meetings.models import Meeting
 from members.models import Member
 from members.selectors import has_verified_email

@@ -10,7 +10,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from chapters.permissions import is_organizer
+from chapters.rules import may_enter_admin
 
 
 class OrganizerAuthenticationForm(AdminAuthenticationForm):
@@ -42,7 +42,7 @@ class OrganizerAuthenticationForm(AdminAuthenticationForm):
         return self.cleaned_data
 
     def confirm_login_allowed(self, user):
-        if not user.is_active or not (user.is_superuser or is_organizer(user)):
+        if not may_enter_admin(user):
             raise ValidationError(self.error_messages["not_organizer"], code="not_organizer")
 
 
@@ -53,5 +53,4 @@ class OrganizerAdminSite(admin.AdminSite):
     login_form = OrganizerAuthenticationForm
 
     def has_permission(self, request):
-        user = request.user
-        return user.is_active and (user.is_superuser or is_organizer(user))
+        return may_enter_admin(request.user)

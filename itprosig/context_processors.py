@@ -15,13 +15,11 @@ class Navigation:
 
     @cached_property
     def may_read_reports(self):
-        from chapters.permissions import is_liaison, is_organizer
+        from chapters.rules import may_read_reports
 
         # Error pages for requests refused before the middleware ran (a bad Host) have no user.
         user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
-            return False
-        return user.is_superuser or is_organizer(user) or is_liaison(user)
+        return user is not None and may_read_reports(user)
 
     @cached_property
     def languages(self):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "rules",
     "chapters",
     "members",
     "meetings",
@@ -115,6 +116,8 @@ MEMBER_PAGE_CACHE_SECONDS = env.int("MEMBER_PAGE_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "members.Member"
 AUTHENTICATION_BACKENDS = [
+    # Named permissions from chapters/rules.py answer user.has_perm() and {% has_perm %}.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

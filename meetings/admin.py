@@ -16,9 +16,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chapters.admin_scoping import AdminInputGuardMixin, ChapterScopedAdmin, ChapterScopedTabularInline
+from chapters.admin_scoping import (
+    ChapterScopedAdmin,
+    ChapterScopedTabularInline,
+    NetworkSharedAdmin,
+    ReadOnlyAdminMixin,
+    SuperuserWritesMixin,
+)
 from chapters.models import Chapter
-from chapters.permissions import organized_chapter_ids
+from chapters.rules import organized_chapter_ids
 
 from .exports import rsvps_csv_response
 from .models import RSVP, AgendaItem, Meeting, Topic
@@ -37,7 +43,7 @@ _LOCAL_TIME_FIELDS = ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")
 
 
 @admin.register(Topic)
-class TopicAdmin(AdminInputGuardMixin, admin.ModelAdmin):
+class TopicAdmin(SuperuserWritesMixin, NetworkSharedAdmin):
     """Topics are shared by the network: organizers find and add them, superusers curate them."""
 
     list_display = ["name", "slug", "meeting_count"]
@@ -52,24 +58,7 @@ class TopicAdmin(AdminInputGuardMixin, admin.ModelAdmin):
     def meeting_count(self, obj):
         return obj.meeting_total
 
-    def _organizes(self, request):
-        user = request.user
-        return user.is_active and (user.is_superuser or bool(organized_chapter_ids(user)))
-
-    def has_module_permission(self, request):
-        return self._organizes(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._organizes(request)
-
-    def has_add_permission(self, request):
-        return self._organizes(request)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+    superuser_actions = ("change", "delete")
 
 
 class AgendaItemInline(ChapterScopedTabularInline):
@@ -390,7 +379,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(RSVP)
-class RSVPAdmin(ChapterScopedAdmin):
+class RSVPAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
     """Who answered what. RSVPs change only through the RSVP rules (capacity, waitlist, email)."""
 
     chapter_path = "meeting__chapter"
@@ -400,20 +389,8 @@ class RSVPAdmin(ChapterScopedAdmin):
     search_fields = ["member__email", "member__display_name", "meeting__title"]
     date_hierarchy = "created_at"
     actions = ["cancel_rsvps", "export_rsvps"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting would skip the waitlist promotion and the member's email; cancel instead.
-        return (
-            request.user.is_active
-            and request.user.is_superuser
-            and super().has_delete_permission(request, obj)
-        )
+    # Deleting would skip the waitlist promotion and the member's email; organizers cancel instead.
+    deletable_by = "superuser"
 
     @admin.action(description=_("Cancel these RSVPs (frees seats for the waitlist)"))
     def cancel_rsvps(self, request, queryset):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from chapters.models import ChapterRole
-from chapters.permissions import can_organize
+from chapters.rules import can_organize
 from itprosig.db import subquery_count
 
 from .models import RSVP, AgendaItem, Meeting, Topic

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from chapters.permissions import can_check_in
+from chapters.rules import can_check_in
 from community.selectors import has_volunteer_roles
 from itprosig.page_cache import cache_anonymous_page
 from members.selectors import has_verified_email

@@ -11,8 +11,13 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopeMixin, scoped_list_filter
-from chapters.permissions import organized_chapter_ids
+from chapters.admin_scoping import (
+    ChapterScopedAdmin,
+    ChapterScopeMixin,
+    SuperuserWritesMixin,
+    scoped_list_filter,
+)
+from chapters.rules import is_superuser, organized_chapter_ids
 from members.newsletters.subscriptions import membership_unsubscribe
 
 from .models import Member, Membership
@@ -52,14 +57,16 @@ class MembershipInline(admin.TabularInline):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("chapter")
-        if request.user.is_superuser:
+        if is_superuser.test(request.user):
             return qs
         # An organizer sees a member's memberships of their own chapters only.
         return qs.filter(chapter__in=organized_chapter_ids(request.user))
 
 
 @admin.register(Member)
-class MemberAdmin(ChapterScopeMixin, UserAdmin):
+class MemberAdmin(SuperuserWritesMixin, ChapterScopeMixin, UserAdmin):
+    """Organizers read their chapters' members; accounts are created and changed by superusers."""
+
     chapter_path = "memberships__chapter"
     form = MemberChangeForm
     add_form = MemberCreationForm
@@ -92,23 +99,14 @@ class MemberAdmin(ChapterScopeMixin, UserAdmin):
         return self.inlines if obj is not None else []
 
     def get_fieldsets(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser:
+        if obj is not None and not is_superuser.test(request.user):
             return self.organizer_fieldsets
         return super().get_fieldsets(request, obj)
 
     def get_list_filter(self, request):
-        if request.user.is_superuser:
+        if is_superuser.test(request.user):
             return self.list_filter
         return ["preferred_language", scoped_list_filter(Member, "memberships__chapter")]
-
-    def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
 
 
 class MembershipForm(forms.ModelForm):

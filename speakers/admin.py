@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from chapters.admin_scoping import ChapterScopedAdmin, SuperuserOnlyAdmin
 from chapters.models import Chapter
-from chapters.permissions import organized_chapter_ids
+from chapters.rules import organized_chapter_ids
 
 from . import services
 from .forms import PlaceOnMeetingForm, ReviewMessageForm

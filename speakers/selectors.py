@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from chapters.permissions import organized_chapter_ids
+from chapters.rules import organized_chapter_ids
 from itprosig.page_cache import pages_version
 from meetings.models import Meeting
 

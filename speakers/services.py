@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from chapters.permissions import can_organize
+from chapters.rules import can_organize
 from meetings.models import AgendaItem, Meeting
 from members.selectors import has_verified_email
 

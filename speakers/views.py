@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chapters.models import Chapter
-from chapters.permissions import is_organizer
+from chapters.rules import is_organizer
 from members.selectors import has_verified_email
 
 from . import selectors, services

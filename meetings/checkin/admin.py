@@ -3,23 +3,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from chapters.admin_scoping import ChapterScopedAdmin
+from chapters.admin_scoping import ChapterScopedAdmin, ReadOnlyAdminMixin
 from meetings.models import CheckInChange, WalkInGuest
 
 
-class ReadOnlyRecordAdmin(ChapterScopedAdmin):
+class ReadOnlyRecordAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
     """A record of what happened at the door: nobody adds, edits or deletes it, superusers included."""
 
     chapter_path = "meeting__chapter"
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CheckInChange)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from chapters.permissions import can_check_in, can_organize
+from chapters.rules import can_check_in, can_organize
 from itprosig.validators import no_control_characters
 from meetings.models import RSVP, CheckInChange, Meeting, WalkInGuest
 from members.models import Member, Membership

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from chapters.permissions import can_check_in, can_organize
+from chapters.rules import can_check_in, can_organize
 from itprosig.validators import has_control_characters
 from meetings.checkin.forms import CheckInToggleForm, DoorSearchForm, GuestsForm, WalkInForm, first_error
 from meetings.checkin.links import checkin_qr_png, rsvp_id_from_token

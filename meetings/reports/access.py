@@ -1,25 +1,30 @@
-"""Who may read which attendance report, for which period; and the log of liaisons' reads.
+"""Who may read which attendance report, for which period; the log of liaisons' reads; and the
+decorator every report view goes through.
 
-The answers come from `chapters.permissions`: organizers read their chapters' reports in full,
-superusers everything, a sponsor's liaison only the chapters their sponsor sponsors, only within
-the sponsorship period, and only the names of members who agreed to share them with sponsors.
+The answers come from the predicates in `chapters.rules`: organizers read their chapters' reports
+in full, superusers everything, a sponsor's liaison only the chapters their sponsor sponsors, only
+within the sponsorship periods, and only the names of members who agreed to share them with
+sponsors.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import wraps
 
+import rules
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from chapters.models import Chapter
-from chapters.permissions import (
-    can_organize,
-    is_liaison,
-    is_organizer,
-    liaison_periods,
-    organized_chapter_ids,
-    sponsorships_for_liaison,
-)
-from meetings.models import ReportAccessLog
+from chapters.rules import liaison_periods, may_read_reports, organized_chapter_ids, sponsorships_for_liaison
+from meetings.models import Meeting, ReportAccessLog
+from meetings.reports.forms import ReportPeriodForm
 from meetings.reports.selectors import Period
 
 ORGANIZER = "organizer"
@@ -73,7 +78,7 @@ def chapter_scope(user, chapter):
     """Return the reader's ReportScope for a chapter, or None when they may not read it."""
     if not user.is_authenticated or not user.is_active:
         return None
-    if can_organize(user, chapter.pk):
+    if rules.has_perm("chapters.organize", user, chapter):
         return ReportScope(chapter=chapter, role=ORGANIZER)
     spans = liaison_periods(user, chapter.pk)
     if not spans:
@@ -85,7 +90,7 @@ def readable_scopes(user):
     """Return a ReportScope for every chapter this user may read reports of, by chapter name."""
     if not user.is_authenticated or not user.is_active:
         return []
-    if user.is_superuser:
+    if rules.has_perm("chapters.administer_network", user):
         return [ReportScope(chapter=c, role=ORGANIZER) for c in Chapter.objects.order_by("name")]
     scopes = {}
     organized = organized_chapter_ids(user)
@@ -96,13 +101,6 @@ def readable_scopes(user):
         if chapter.pk not in scopes:
             scopes[chapter.pk] = chapter_scope(user, chapter)
     return sorted((s for s in scopes.values() if s is not None), key=lambda s: s.chapter.name)
-
-
-def can_read_reports(user):
-    """Return True for organizers, sponsors' liaisons and superusers (as the navbar decides)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or is_organizer(user) or is_liaison(user)
 
 
 def default_period(scope, *, today=None):
@@ -158,3 +156,163 @@ def log_liaison_read(request, scopes, *, report, fmt, table="", meeting=None, pe
             )
         )
     ReportAccessLog.objects.bulk_create(rows)
+
+
+class ReportRefused(Exception):
+    """A read that cannot be served: its status (400 or 403) and the message the reader sees."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class ReportRead:
+    """One permitted read of a report: what the view builds and what the access log records."""
+
+    report: str
+    #: The scopes the report covers (one for a chapter or meeting report).
+    scopes: list
+    #: The period asked for (a meeting report: the meeting's day).
+    period: Period
+    #: The period read per chapter id; None for a chapter the reader may see nothing of.
+    periods: dict = field(default_factory=dict)
+    meeting: Meeting | None = None
+
+    @property
+    def scope(self):
+        return self.scopes[0]
+
+    @property
+    def readable(self):
+        return [scope for scope in self.scopes if self.periods.get(scope.chapter.pk) is not None]
+
+    def log(self, request, *, fmt, table=""):
+        log_liaison_read(
+            request,
+            self.readable,
+            report=self.report,
+            fmt=fmt,
+            table=table,
+            meeting=self.meeting,
+            periods={pk: period for pk, period in self.periods.items() if period is not None},
+        )
+
+
+def period_text(period):
+    return _("%(first)s to %(last)s") % {
+        "first": date_format(period.first, "DATE_FORMAT"),
+        "last": date_format(period.last, "DATE_FORMAT"),
+    }
+
+
+def _requested_period(request, fallback):
+    form = ReportPeriodForm(request.GET, fallback=fallback)
+    if not form.is_valid():
+        raise ReportRefused(400, form.first_error())
+    return form.cleaned_data["period"]
+
+
+def _refuse_outside_sponsorship(scope):
+    if len(scope.spans) == 1:
+        message = _(
+            "Your sponsorship of %(chapter)s covers %(period)s only. Choose dates inside that period."
+        )
+    else:
+        # Months between two sponsorships are refused like any other unsponsored month.
+        message = _(
+            "Your sponsorship of %(chapter)s covers %(period)s only. Choose dates inside one of "
+            "these periods."
+        )
+    periods = "; ".join(period_text(span) for span in scope.spans)
+    raise ReportRefused(403, message % {"chapter": scope.chapter.name, "period": periods})
+
+
+def _readable_scope(user, chapter):
+    scope = chapter_scope(user, chapter)
+    if scope is None:
+        raise ReportRefused(403, _("You may not read this chapter's reports."))
+    return scope
+
+
+def resolve_chapter_read(request, *, slug, **kwargs):
+    """Return the read of a chapter's report over the requested period, or refuse it."""
+    chapter = Chapter.objects.filter(slug=slug).first()
+    if chapter is None:
+        raise Http404(_("No such chapter."))
+    scope = _readable_scope(request.user, chapter)
+    period = _requested_period(request, default_period(scope))
+    if not scope.permits(period):
+        _refuse_outside_sponsorship(scope)
+    return ReportRead(
+        report=ReportAccessLog.Report.CHAPTER, scopes=[scope], period=period, periods={chapter.pk: period}
+    )
+
+
+def resolve_meeting_read(request, *, pk, **kwargs):
+    """Return the read of one meeting's report; a liaison reads scheduled meetings of their periods."""
+    meeting = Meeting.objects.select_related("chapter", "venue").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404(_("No such meeting."))
+    scope = _readable_scope(request.user, meeting.chapter)
+    day = meeting.local_starts_at.date()
+    period = Period(day, day)
+    if scope.role == LIAISON:
+        if meeting.status != Meeting.Status.SCHEDULED:
+            raise Http404(_("No such meeting."))
+        if not scope.permits(period):
+            _refuse_outside_sponsorship(scope)
+    return ReportRead(
+        report=ReportAccessLog.Report.MEETING,
+        scopes=[scope],
+        period=period,
+        periods={meeting.chapter_id: period},
+        meeting=meeting,
+    )
+
+
+def resolve_network_read(request, **kwargs):
+    """Return the read of the network report: each chapter over the part of the period its reader may see."""
+    if not may_read_reports(request.user):
+        raise PermissionDenied(_("Reports are for organizers and sponsors' liaisons."))
+    scopes = readable_scopes(request.user)
+    today = timezone.localdate()
+    requested = _requested_period(request, Period(years_before(today, 1) + datetime.timedelta(days=1), today))
+    return ReportRead(
+        report=ReportAccessLog.Report.NETWORK,
+        scopes=scopes,
+        period=requested,
+        periods={scope.chapter.pk: scope.clamp(requested) for scope in scopes},
+    )
+
+
+def report_view(resolve, *, fmt):
+    """Serve a report view only to a reader `resolve` permits, and log the read once it is served.
+
+    The view is called as `view(request, read, **url_kwargs)`. A refused read gets the report's
+    error page with its status; a read that ends in an error (an unknown CSV table) is not logged.
+    """
+
+    def decorator(view):
+        @login_required
+        @require_GET
+        @wraps(view)
+        def wrapper(request, **kwargs):
+            try:
+                read = resolve(request, **kwargs)
+            except ReportRefused as refusal:
+                return render(
+                    request,
+                    "meetings/reports/error.html",
+                    {"message": refusal.message},
+                    status=refusal.status,
+                )
+            response = view(request, read, **kwargs)
+            if response.status_code == 200:
+                read.log(request, fmt=fmt, table=kwargs.get("table", ""))
+            return response
+
+        return wrapper
+
+    return decorator

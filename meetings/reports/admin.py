@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from chapters.admin_scoping import ChapterScopedAdmin
+from chapters.admin_scoping import ChapterScopedAdmin, ReadOnlyAdminMixin
 from meetings.models import ReportAccessLog
 
 
 @admin.register(ReportAccessLog)
-class ReportAccessLogAdmin(ChapterScopedAdmin):
+class ReportAccessLogAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
     chapter_path = "chapter"
     list_display = [
         "created_at",
@@ -26,13 +26,3 @@ class ReportAccessLogAdmin(ChapterScopedAdmin):
     list_select_related = ["chapter", "meeting", "meeting__chapter"]
     fields = list_display + ["table"]
     readonly_fields = fields
-
-    # A record of what happened: nobody adds, edits or deletes it, superusers included.
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,14 +9,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from chapters.admin_scoping import ChapterScopedAdmin
+from chapters.admin_scoping import ChapterScopedAdmin, ReadOnlyAdminMixin
 from members.mail import kinds
 from members.mail.models import OutboxMessage
 from members.mail.outbox import outbox_retry_failed
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ChapterScopedAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
     """Every transactional email and its state, read-only: what a member was sent, and whether it left."""
 
     list_display = [
@@ -50,15 +50,6 @@ class OutboxMessageAdmin(ChapterScopedAdmin):
         "sent_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("subject"), ordering="subject")
     def subject_shown(self, obj):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chapters.admin_scoping import ChapterScopedAdmin
-from chapters.permissions import can_organize
+from chapters.rules import can_organize
 from members.models import Membership
 from members.newsletters import sending as service
 from members.newsletters.models import Delivery, Newsletter
