@@ -27,8 +27,8 @@ JPEG_QUALITY = 82
 
 def validate_raster_image(upload):
     """Refuse an image that is too heavy, too large, not PNG/JPEG/WebP, or not what its name says."""
-    if getattr(upload, "_committed", False):
-        return  # already stored: it was checked when it was uploaded
+    if not upload or getattr(upload, "_committed", False):
+        return  # none (or cleared), or already stored: it was checked when it was uploaded
     _check_bytes(upload)
     extension = pathlib.PurePath(upload.name).suffix.lower().lstrip(".")
     if extension not in RASTER_FORMATS:
@@ -129,3 +129,9 @@ class ResizedImageField(models.ImageField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("help_text", _("PNG, JPEG or WebP; at most 2 MB and 4096 × 4096 pixels."))
         super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        # A form's "clear" box gives False; a service that sets fields one by one passes it on.
+        if getattr(model_instance, self.attname) is False:
+            setattr(model_instance, self.attname, "")
+        return super().pre_save(model_instance, add)

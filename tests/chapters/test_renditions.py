@@ -96,3 +96,17 @@ def test_meeting_page_images_all_have_width_height_and_alt(client, media_root):
         assert re.search(r' width="\d+"', img) and re.search(r' height="\d+"', img) and " alt=" in img, img
     assert 'alt="Robin Example"' in html and 'loading="lazy"' in html
     assert Meeting.objects.count() == 1 and AgendaItem.objects.count() == 2
+
+
+def test_cover_cleared_in_the_admin_leaves_the_meeting_without_a_cover(client, media_root):
+    meeting = MeetingFactory(title="Hyper-V night")
+    meeting.cover_image = image_upload()
+    meeting.save()
+    client.force_login(ChapterRoleFactory(chapter=meeting.chapter, role=ChapterRole.Role.ORGANIZER).user)
+    change_url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    data = without_templates(read_form(client.get(change_url).content.decode(), "meeting_form"))
+    data["cover_image-clear"] = "on"
+    assert client.post(change_url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert not meeting.cover_image and meeting.cover_image.name == ""
+    assert "<img" not in client.get(meeting.get_absolute_url()).content.decode()
