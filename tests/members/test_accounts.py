@@ -267,3 +267,19 @@ def test_member_account_pages_use_the_sites_words(member_client, prefix, path):
     assert 'class="account-form' in html
     for allauth_words in ("Change Password", "Email Addresses", "Make Primary", "Re-send Verification"):
         assert allauth_words not in html
+
+
+def test_login_code_email_in_french_reads_as_french(
+    client, verified_member, sent, django_capture_on_commit_callbacks
+):
+    verified_member.display_name = "Élise"
+    verified_member.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/accounts/login/code/", {"email": verified_member.email})
+    (message,) = sent()
+    url, label = _assert_branded(message, "fr")
+    assert message["Subject"] == "Votre code de connexion · IT Pro Network"
+    assert label == "Saisir mon code" and url == f"{SITE}/fr/accounts/login/code/confirm/"
+    text = body(message)
+    assert text.startswith("Bonjour Élise,") and "Il est valable 10 minutes." in text
+    assert "Saisir mon code :" in text
