@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_cleanup.signals import cleanup_post_delete
 from PIL import Image, ImageOps
 
 from .images import RASTER_FORMATS, _check_bytes, _check_raster
@@ -135,3 +136,16 @@ class ResizedImageField(models.ImageField):
         if getattr(model_instance, self.attname) is False:
             setattr(model_instance, self.attname, "")
         return super().pre_save(model_instance, add)
+
+
+def delete_renditions(sender, *, field_name, file, file_name, success, **kwargs):
+    """Delete the resized copies of an original that django-cleanup deleted (replaced or orphaned)."""
+    if not success or not file_name or not isinstance(sender._meta.get_field(field_name), ResizedImageField):
+        return
+    # The old width is gone with the old row: try every width (a missing copy is no error).
+    for width in RENDITION_WIDTHS:
+        file.storage.delete(rendition_name(file_name, width))
+
+
+# django-cleanup deletes a replaced file once the save commits; its copies follow here.
+cleanup_post_delete.connect(delete_renditions, dispatch_uid="chapters.renditions.delete_renditions")

@@ -110,3 +110,15 @@ def test_cover_cleared_in_the_admin_leaves_the_meeting_without_a_cover(client, m
     meeting.refresh_from_db()
     assert not meeting.cover_image and meeting.cover_image.name == ""
     assert "<img" not in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_cover_replaced_deletes_the_old_file_and_its_copies(media_root, django_capture_on_commit_callbacks):
+    meeting = MeetingFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.cover_image = image_upload("first.jpg")
+        meeting.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.cover_image = image_upload("second.jpg", size=(700, 400))
+        meeting.save()
+    names = sorted(path.name for path in (media_root / "meetings/covers").iterdir())
+    assert names == ["second.320w.jpg", "second.640w.jpg", "second.jpg"]
