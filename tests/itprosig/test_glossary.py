@@ -12,6 +12,8 @@ import polib
 import pytest
 from django.conf import settings
 
+from tests.factories import MeetingFactory
+
 ROOT = pathlib.Path(settings.BASE_DIR)
 GLOSSARY = ROOT / "locale" / "glossary.csv"
 # Placeholders and markup name nothing a reader sees: "%(chapter)s" is not the word "chapter".
@@ -79,3 +81,12 @@ def test_glossary_check_fails_when_going_is_written_as_sign_up(tmp_path):
     (chapter,) = [row for row in _glossary() if row["english"] == "chapter"]
     assert len(_misuses(going, [path])) == 1
     assert _misuses(chapter, [path]) == []
+
+
+@pytest.mark.django_db
+def test_french_meeting_page_offers_the_agreed_rsvp_answers(member_client):
+    meeting = MeetingFactory(capacity=10)
+    page = member_client.get(f"/fr{meeting.get_absolute_url()}").content.decode()
+    assert ">Je serai là</button>" in page
+    assert ">Je ne serai pas là</button>" in page
+    assert "inscri" not in page.split('id="rsvp-heading"', 1)[1].split("</section>", 1)[0]
