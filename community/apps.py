@@ -7,8 +7,10 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from . import notifications, page_invalidation
+        from . import member_data, notifications, page_invalidation
 
         page_invalidation.connect()
         # Workers compose the emails queued by web requests and beat: register the composer there too.
         notifications.register()
+        # A member's export and the closing of their account cover what they hold here.
+        member_data.register()

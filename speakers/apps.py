@@ -7,8 +7,10 @@ class SpeakersConfig(AppConfig):
     verbose_name = _("Talks and speakers")
 
     def ready(self):
-        from . import notifications, page_invalidation
+        from . import member_data, notifications, page_invalidation
 
         page_invalidation.connect()
         # Workers render the review emails queued by requests: the composer must be known there too.
         notifications.register()
+        # A member's export and the closing of their account cover what they hold here.
+        member_data.register()
