@@ -25,9 +25,7 @@ def proposals_of(member):
             "message_from_the_organizers": proposal.review_message,
             "submitted_at": proposal.created_at.isoformat(),
         }
-        for proposal in Proposal.objects.filter(speaker=member)
-        .select_related("chapter")
-        .order_by("created_at")
+        for proposal in proposals
     ]
 
 
