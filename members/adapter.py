@@ -1,3 +1,4 @@
+from email.utils import formataddr, parseaddr
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -9,7 +10,7 @@ from django.utils.html import strip_tags
 
 from itprosig.client_ip import client_ip
 from members import account_mail
-from members.mail.models import OutboxMessage
+from members.mail import kinds
 from members.mail.outbox import outbox_queue
 from members.models import Member
 
@@ -39,6 +40,11 @@ class AccountAdapter(DefaultAccountAdapter):
             user.display_name = display_name
         return super().save_user(request, user, form, commit=commit)
 
+    def get_from_email(self):
+        """Send from the site's address under the site's name (SITE_NAME), like the subject says."""
+        _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        return formataddr((settings.SITE_NAME, address))
+
     def format_email_subject(self, subject):
         """Leave subjects bare: templates/mail/account.subject.txt adds the site's name from settings."""
         return str(subject)
@@ -56,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if message is None:
             message = self._fallback(template_prefix, email, context)
         outbox_queue(
-            kind=OutboxMessage.Kind.ACCOUNT,
+            kind=kinds.ACCOUNT,
             to_email=email,
             template="mail/account",
             context={

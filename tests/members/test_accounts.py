@@ -64,6 +64,7 @@ def _assert_branded(message, language="en"):
     assert "testserver" not in wire
     assert "Hello from" not in text
     assert "IT Pro Network" in message["Subject"]
+    assert message["From"] == "IT Pro Network <noreply@itprosig.example.org>"
     assert "IT Pro Network" in text and "IT Pro Network" in html
     button = re.search(r'<a href="([^"]+)" style="display:inline-block[^"]*">([^<]+)</a>', html)
     assert button and button.group(1).startswith(SITE + "/"), html
