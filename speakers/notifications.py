@@ -7,14 +7,14 @@ email already queued.
 """
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from chapters.models import ChapterRole
-from members.mail.outbox import Composition, outbox_queue, register_composer
+from members.mail import kinds
+from members.mail.outbox import Composition, outbox_queue
 from members.mail.rendering import absolute_reverse, object_url
 
 from .models import Proposal, TourStop
-
-COMPOSER = "speakers.talks"
 
 # Outbox kinds (at most 20 characters), one per kind of email this app sends.
 KIND_SUBMITTED = "talk_submitted"
@@ -22,6 +22,13 @@ KIND_REVIEWED = "talk_reviewed"
 KIND_SCHEDULED = "talk_scheduled"
 KIND_TOUR_REQUEST = "tour_requested"
 KIND_TOUR_ANSWER = "tour_answered"
+LABELS = {
+    KIND_SUBMITTED: _("Talk proposal received"),
+    KIND_REVIEWED: _("Talk proposal reviewed"),
+    KIND_SCHEDULED: _("Talk scheduled"),
+    KIND_TOUR_REQUEST: _("Tour stop requested"),
+    KIND_TOUR_ANSWER: _("Tour stop answered"),
+}
 
 
 def notify_proposal_submitted(proposal):
@@ -84,7 +91,7 @@ def _queue(kind, member, chapter, spec):
     # Links in the recipient's language: /fr/... for French readers.
     spec = {**spec, "language": member.preferred_language}
     return outbox_queue(
-        kind=kind, to_email=member.email, member=member, chapter=chapter, compose=(COMPOSER, spec)
+        kind=kind, to_email=member.email, member=member, chapter=chapter, compose=(kind, spec)
     )
 
 
@@ -112,4 +119,6 @@ def compose_talk_email(spec):
 
 
 def register():
-    register_composer(COMPOSER, compose_talk_email)
+    """Register the kinds above with the outbox, each written by `compose_talk_email` when sent."""
+    for kind, label in LABELS.items():
+        kinds.register(kind, label, composer=compose_talk_email)
