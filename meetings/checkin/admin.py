@@ -1,10 +1,18 @@
 """The door's record, read-only for the chapter's organizers: every change and the walk-in guests."""
 
+import functools
+
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from chapters.admin_scoping import ChapterScopedAdmin, ReadOnlyAdminMixin
+from meetings import rsvp_list
+from meetings.checkin.services import WALK_IN_INVITE
 from meetings.models import CheckInChange, WalkInGuest
+from members.mail import kinds
+
+kinds.register(WALK_IN_INVITE, _("Invitation to a walk-in guest"))
 
 
 class ReadOnlyRecordAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
@@ -43,3 +51,26 @@ class WalkInGuestAdmin(ReadOnlyRecordAdmin):
     list_select_related = ["meeting", "meeting__chapter", "added_by"]
     fields = list_display
     readonly_fields = fields
+
+    def get_urls(self):
+        # One meeting's RSVP list lives here: the meeting admin belongs to the scheduling work, and
+        # these pages are the door's record seen from the back office.
+        views = {
+            "": ("rsvp_list", rsvp_list.rsvp_list_view),
+            "csv/": ("rsvp_csv", rsvp_list.rsvp_list_csv_view),
+            "promote/": ("rsvp_promote", rsvp_list.rsvp_promote_view),
+            "attended/": ("rsvp_attended", rsvp_list.rsvp_attended_view),
+            "invite/": ("guest_invite", rsvp_list.guest_invite_view),
+        }
+        wrap = self.admin_site.admin_view
+        return [
+            *(
+                path(
+                    f"rsvps/<int:meeting_id>/{suffix}",
+                    wrap(functools.partial(view, admin_site=self.admin_site)),
+                    name=f"meetings_{name}",
+                )
+                for suffix, (name, view) in views.items()
+            ),
+            *super().get_urls(),
+        ]

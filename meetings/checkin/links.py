@@ -52,3 +52,29 @@ def checkin_qr_png(rsvp, *, scale=6):
     buffer = io.BytesIO()
     segno.make(checkin_url(rsvp), error="m").save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
+
+
+_INVITE_SALT = "itprosig.checkin.walk-in-invite"
+#: How long a walk-in guest's invitation link works.
+INVITE_MAX_AGE = 30 * 24 * 3600
+
+
+def invite_token(guest):
+    """Return the signed, timestamped token of a walk-in guest's invitation."""
+    return signing.dumps(guest.pk, salt=_INVITE_SALT)
+
+
+def guest_id_from_invite(token):
+    """Return the guest id an invitation token names, or None when forged or expired."""
+    try:
+        value = signing.loads(token, salt=_INVITE_SALT, max_age=INVITE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def invite_url(guest):
+    """Return the absolute URL of a walk-in guest's invitation to join the chapter."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("checkin:join", kwargs={"token": invite_token(guest)})
+    return f"{settings.SITE_URL}{path}"

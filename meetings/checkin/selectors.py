@@ -1,10 +1,13 @@
 """Reads for the door check-in pages: who is expected, who came, and the running totals."""
 
-from django.db.models import CharField, Count, Q, Value
+from collections import Counter
+
+from django.db.models import CharField, Count, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from meetings.models import RSVP, Meeting
 from meetings.selectors import meeting_rsvp_counts
+from members.models import Membership
 
 #: The most names the door list shows at once; beyond that the volunteer searches.
 CHECKIN_LIST_LIMIT = 300
@@ -23,7 +26,7 @@ def checkin_rsvps(meeting, *, query=""):
     qs = (
         RSVP.objects.filter(meeting=meeting)
         .filter(Q(status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]) | Q(checked_in_at__isnull=False))
-        .select_related("member")
+        .select_related("member", "member__speaker_profile")
         .annotate(
             sort_name=Lower(
                 Coalesce(NullIf("member__display_name", Value("")), "member__email", output_field=CharField())
@@ -35,6 +38,41 @@ def checkin_rsvps(meeting, *, query=""):
     if query:
         qs = qs.filter(Q(member__display_name__icontains=query) | Q(member__email__icontains=query))
     return qs[:CHECKIN_LIST_LIMIT]
+
+
+def email_hint(email):
+    """Return the start of an address and its domain ("gra…@example.org"), enough to tell two apart."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:3]}…@{domain}"
+
+
+def door_people(meeting, *, query=""):
+    """Return the door list's RSVPs, each told apart from others of the same name.
+
+    Every row carries `email_hint` and `photo` (a public speaker profile's, the only photo a member
+    agreed to show); rows whose name appears twice also carry `other_chapters`, the other chapters
+    the member belongs to. Two queries whatever the list's length.
+    """
+    rsvps = list(
+        checkin_rsvps(meeting, query=query).prefetch_related(
+            Prefetch(
+                "member__memberships",
+                queryset=Membership.objects.exclude(chapter_id=meeting.chapter_id)
+                .select_related("chapter")
+                .order_by("chapter__name"),
+                to_attr="other_memberships",
+            )
+        )
+    )
+    names = Counter(rsvp.member.public_name.casefold() for rsvp in rsvps)
+    for rsvp in rsvps:
+        member = rsvp.member
+        rsvp.email_hint = email_hint(member.email)
+        profile = getattr(member, "speaker_profile", None)
+        rsvp.photo = profile.photo if profile is not None and profile.is_public and profile.photo else None
+        rsvp.same_name = names[member.public_name.casefold()] > 1
+        rsvp.other_chapters = [m.chapter.name for m in member.other_memberships[:2]] if rsvp.same_name else []
+    return rsvps
 
 
 def checkin_totals(meeting):

@@ -6,7 +6,6 @@ turns the taps into background requests (answered with JSON) and refreshes the t
 
 import base64
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -20,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from chapters.rules import can_check_in, can_organize
 from itprosig.validators import has_control_characters
 from meetings.checkin.forms import CheckInToggleForm, DoorSearchForm, GuestsForm, WalkInForm, first_error
-from meetings.checkin.links import checkin_qr_png, rsvp_id_from_token
-from meetings.checkin.selectors import checkin_meeting, checkin_rsvps, checkin_totals
+from meetings.checkin.links import checkin_qr_png, guest_id_from_invite, rsvp_id_from_token
+from meetings.checkin.selectors import checkin_meeting, checkin_totals, door_people
 from meetings.checkin.services import (
     CheckInError,
     checkin_closes_at,
@@ -32,7 +31,7 @@ from meetings.checkin.services import (
     rsvp_check_in,
     rsvp_check_in_undo,
 )
-from meetings.models import RSVP
+from meetings.models import RSVP, WalkInGuest
 
 
 def _wants_json(request):
@@ -64,14 +63,27 @@ def _back(request, meeting):
     return HttpResponseRedirect(_list_url(meeting))
 
 
+def _last_result_key(meeting):
+    return f"checkin_last_result_{meeting.pk}"
+
+
+def _remember(request, meeting, *, message, ok):
+    # The door page shows the last result beside its forms, and still after a reload: a volunteer
+    # who looked away (or whose phone reloaded the page) can read what the last tap did.
+    request.session[_last_result_key(meeting)] = {"message": str(message), "ok": ok}
+
+
 def _answer(request, meeting, *, message, ok=True, rsvp=None, status=200):
-    """Answer a check-in POST: JSON for the page's script, otherwise a message and a redirect."""
+    """Answer a check-in POST: JSON for the page's script, otherwise a redirect to the same page.
+
+    Either way the result is remembered for the door page, which shows it beside the forms.
+    """
+    _remember(request, meeting, message=message, ok=ok)
     if _wants_json(request):
         body = {"ok": ok, "message": message, "totals": checkin_totals(meeting)}
         if rsvp is not None:
             body["rsvp"] = {"id": rsvp.pk, "checked_in": rsvp.checked_in_at is not None}
         return JsonResponse(body, status=status)
-    (messages.success if ok else messages.error)(request, message)
     return _back(request, meeting)
 
 
@@ -83,6 +95,7 @@ def _door_context(request, meeting):
         "door_closed": checkin_is_closed(meeting),
         "door_closes_at": checkin_closes_at(meeting),
         "organizer": can_organize(request.user, meeting.chapter_id),
+        "last_result": request.session.get(_last_result_key(meeting)),
     }
 
 
@@ -96,11 +109,12 @@ def meeting_checkin(request, meeting_id):
         query = search.cleaned_data["q"]
     else:
         status, search_error = 400, first_error(search)
-    rsvps = list(checkin_rsvps(meeting, query=query))
+    rsvps = door_people(meeting, query=query)
     context = {
         "meeting": meeting,
         "rsvps": rsvps,
         "query": query,
+        "query_is_email": "@" in query,
         "search_error": search_error,
         "here": _list_url(meeting, query),
         **_door_context(request, meeting),
@@ -207,3 +221,16 @@ def meeting_guests(request, meeting_id):
         return _answer(request, meeting, message=error.message, ok=False, status=400)
     message = ngettext("%(count)s guest so far.", "%(count)s guests so far.", count) % {"count": count}
     return _answer(request, meeting, message=message)
+
+
+@require_GET
+def guest_invitation(request, token):
+    """The page a walk-in guest's invitation opens: the chapter, and how to sign up and join it."""
+    guest_id = guest_id_from_invite(token)
+    guest = None
+    if guest_id is not None:
+        guest = WalkInGuest.objects.select_related("meeting__chapter").filter(pk=guest_id).first()
+    if guest is None:
+        raise Http404(_("This invitation link is not valid, or it has expired."))
+    chapter = guest.meeting.chapter
+    return render(request, "meetings/checkin/join.html", {"chapter": chapter, "guest": guest})

@@ -8,10 +8,12 @@ Email verification is an account concern and is checked by the website before it
 organizers and imports may RSVP members on their behalf.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chapters.rules import can_organize
 from meetings import notifications
 from meetings.models import RSVP, Meeting
 from members.models import Membership
@@ -31,6 +33,7 @@ class RSVPRefused(Exception):
         "closed": _("RSVPs for this meeting are closed."),
         "no_rsvp": _("You have no RSVP to cancel for this meeting."),
         "inactive": _("This account is not active."),
+        "not_waitlisted": _("This member is no longer on the waitlist."),
     }
 
     def __init__(self, code):
@@ -135,6 +138,31 @@ def rsvp_promote_waitlisted(*, meeting):
     """
     with transaction.atomic():
         return _promote(_lock(meeting))
+
+
+def rsvp_promote(*, rsvp, by, now=None):
+    """Move one waitlisted member to going at an organizer's request, out of turn if need be.
+
+    The organizer's call overrides the capacity (a seat for a speaker's colleague, a bigger room):
+    the automatic promotion fills free seats in arrival order, so a manual one is only ever asked
+    for when the meeting is full. The member gets the same email as an automatic promotion.
+    Refused (RSVPRefused) for a meeting cancelled, unpublished or started, or an RSVP no longer
+    waitlisted. Return the RSVP.
+    """
+    if by is None or not can_organize(by, rsvp.meeting.chapter_id):
+        raise PermissionDenied(_("Only the chapter's organizers may promote from the waitlist."))
+    with transaction.atomic():
+        locked = _lock(rsvp.meeting)
+        now = now or timezone.now()
+        _check_can_withdraw(locked, rsvp.member, now)
+        current = _rsvp_of(locked, rsvp.member, status=RSVP.Status.WAITLISTED)
+        if current is None:
+            raise RSVPRefused("not_waitlisted")
+        current.status = RSVP.Status.GOING
+        current.waitlisted_at = None
+        current.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        notifications.notify_rsvp_promoted(current)
+        return current
 
 
 def _lock(meeting):

@@ -22,7 +22,7 @@
       box.setAttribute("aria-live", "polite");
       document.querySelector(".checkin").prepend(box);
     }
-    box.className = "alert " + (ok ? "alert-success" : "alert-danger");
+    box.className = "checkin-status alert " + (ok ? "alert-success" : "alert-danger");
     box.textContent = message;
   }
 
@@ -95,9 +95,15 @@
   if (filter) {
     filter.addEventListener("input", function () {
       const words = filter.value.trim().toLowerCase();
+      let shown = 0;
       document.querySelectorAll("#checkin-list [data-name]").forEach(function (row) {
-        row.classList.toggle("d-none", words !== "" && !row.dataset.name.includes(words));
+        const hide = words !== "" && !row.dataset.name.includes(words);
+        row.classList.toggle("d-none", hide);
+        if (!hide) shown += 1;
       });
+      // Say so when the typing hides everyone, rather than leave an empty list.
+      const empty = document.getElementById("checkin-filter-empty");
+      if (empty) empty.hidden = shown > 0;
     });
   }
 
