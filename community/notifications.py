@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from members.mail import kinds
+from members.mail.dedupe import DedupeKey
 from members.mail.outbox import Composition, outbox_queue
 from members.mail.rendering import absolute_reverse, absolute_url, object_url
 
@@ -29,18 +30,20 @@ LABELS = {
     KIND_VOLUNTEER_REMINDER: _("Volunteer reminder"),
     KIND_FEEDBACK_REQUEST: _("Feedback request"),
 }
-# The composer's name before each kind was registered with it: rows queued then still name it.
-LEGACY_COMPOSER = "community.mail"
+# One email of each kind per subject: the keys the outbox refuses twice, and the sweeps look for.
+VOLUNTEER_CONFIRMED_KEY = DedupeKey("volunteer_confirmed")
+VOLUNTEER_REMINDER_KEY = DedupeKey("volunteer_reminder")
+FEEDBACK_KEY = DedupeKey("feedback")
 
 
 def notify_volunteer_confirmed(signup):
     """Tell a volunteer an organizer confirmed their place."""
-    return _queue_for_signup(signup, KIND_VOLUNTEER_CONFIRMED, f"volunteer_confirmed:{signup.pk}")
+    return _queue_for_signup(signup, KIND_VOLUNTEER_CONFIRMED, VOLUNTEER_CONFIRMED_KEY(signup.pk))
 
 
 def notify_volunteer_reminder(signup):
     """Remind a confirmed volunteer of their role, about a day before; False when already sent."""
-    return bool(_queue_for_signup(signup, KIND_VOLUNTEER_REMINDER, f"volunteer_reminder:{signup.pk}"))
+    return bool(_queue_for_signup(signup, KIND_VOLUNTEER_REMINDER, VOLUNTEER_REMINDER_KEY(signup.pk)))
 
 
 def notify_feedback_request(rsvp):
@@ -52,7 +55,7 @@ def notify_feedback_request(rsvp):
             to_email=member.email,
             member=member,
             chapter=meeting.chapter,
-            dedupe_key=f"feedback:{meeting.pk}:{member.pk}",
+            dedupe_key=FEEDBACK_KEY(meeting.pk, member.pk),
             compose=(
                 KIND_FEEDBACK_REQUEST,
                 {"template": "feedback_request", "meeting": meeting.pk, "member": member.pk},
@@ -113,4 +116,3 @@ def register():
     """Register the kinds above with the outbox, each written by `compose_community_email` when sent."""
     for kind, label in LABELS.items():
         kinds.register(kind, label, composer=compose_community_email)
-    kinds.register_composer(LEGACY_COMPOSER, compose_community_email)

@@ -9,8 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +157,7 @@ def volunteer_reminders_send(*, now=None):
     now = now or timezone.now()
     window_end = now + datetime.timedelta(hours=settings.REMINDER_HOURS_BEFORE)
     reminded = OutboxMessage.objects.filter(
-        dedupe_key=Concat(Value("volunteer_reminder:"), Cast(OuterRef("pk"), CharField()))
+        dedupe_key=notifications.VOLUNTEER_REMINDER_KEY.expression(OuterRef("pk"))
     )
     signups = (
         VolunteerSignup.objects.filter(
@@ -259,12 +258,7 @@ def feedback_requests_send(*, now=None):
     """
     now = now or timezone.now()
     asked = OutboxMessage.objects.filter(
-        dedupe_key=Concat(
-            Value("feedback:"),
-            Cast(OuterRef("meeting_id"), CharField()),
-            Value(":"),
-            Cast(OuterRef("member_id"), CharField()),
-        )
+        dedupe_key=notifications.FEEDBACK_KEY.expression(OuterRef("meeting_id"), OuterRef("member_id"))
     )
     rsvps = (
         RSVP.objects.filter(
