@@ -68,8 +68,11 @@ def _versions(found, chapter_id):
     return tuple(cache_versions.current(key, found) for key in (ALL_KEY, _chapter_key(chapter_id)))
 
 
-def variant_key(scope, period, today):
-    """Return the cache key of one variant of a chapter report (see the module's docstring)."""
+def variant_key(scope, period, today, extra=()):
+    """Return the cache key of one variant of a chapter report (see the module's docstring).
+
+    `extra` is data the report shows that no version tracks (community's feedback by topic).
+    """
     # Every sponsored span, not only the first and last day: two liaisons may differ in their gaps.
     allowed = tuple((span.first, span.last) for span in scope.spans) if scope.spans else None
     parts = (
@@ -82,6 +85,7 @@ def variant_key(scope, period, today):
         (period.first, period.last),
         get_language(),
         today,
+        extra,
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"itprosig:report:chapter:{scope.chapter.pk}:{digest}"
@@ -125,7 +129,7 @@ def _fresh(stored, versions, now):
     return stored
 
 
-def cached_chapter_page(request, scope, period, today, *, build_body, render_page):
+def cached_chapter_page(request, scope, period, today, *, build_body, render_page, extra=()):
     """Return the bytes of the report page, rendering only what the cache does not hold.
 
     Two entries are looked up in one round trip: the reader's own copy of the whole page, and the
@@ -133,7 +137,7 @@ def cached_chapter_page(request, scope, period, today, *, build_body, render_pag
     of the page, `render_page(body)` puts the report into the reader's frame.
     """
     chapter_id = scope.chapter.pk
-    body_key = variant_key(scope, period, today)
+    body_key = variant_key(scope, period, today, extra)
     page_key = _reader_page_key(request, body_key)
     keys = [ALL_KEY, _chapter_key(chapter_id), body_key] + ([page_key] if page_key else [])
     found = cache.get_many(keys)

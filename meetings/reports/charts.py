@@ -8,6 +8,8 @@ import pygal
 from django.core.cache import cache
 from pygal.style import Style
 
+from meetings.reports.tables import display
+
 CHART_CACHE_SECONDS = 24 * 3600
 
 _STYLE = Style(
@@ -66,7 +68,8 @@ def chart_svg(table, *, horizontal=False, line=False):
     """Return the SVG (text) of a chart of one table column, or None when there is nothing to draw."""
     if table.chart_value is None or not table.rows:
         return None
-    labels = [str(row[table.chart_label]) for row in table.rows]
+    # The table's own words for each row: dates read the same in the chart and in the table.
+    labels = [str(display(row[table.chart_label])) for row in table.rows]
     values = [row[table.chart_value] or 0 for row in table.rows]
     series_name = str(table.headers[table.chart_value])
     many = len(labels) > 24
@@ -88,9 +91,9 @@ def chart_svg(table, *, horizontal=False, line=False):
 
 def _chart_key(table, kwargs):
     """Return a cache key made of everything the chart is drawn from, so a hit is always right."""
-    rows = [(str(row[table.chart_label]), row[table.chart_value] or 0) for row in table.rows]
+    rows = [(str(display(row[table.chart_label])), row[table.chart_value] or 0) for row in table.rows]
     parts = [str(table.caption), str(table.headers[table.chart_value]), sorted(kwargs.items()), rows]
-    return "itprosig:chart:v3:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "itprosig:chart:v4:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def chart_data_uri(table, **kwargs):

@@ -56,6 +56,20 @@ class Period:
         first, last = max(self.first, other.first), min(self.last, other.last)
         return Period(first, last) if first <= last else None
 
+    def previous(self):
+        """Return the period of the same number of days that ends the day before this one starts."""
+        length = self.last - self.first
+        last = self.first - datetime.timedelta(days=1)
+        return Period(last - length, last)
+
+    def months(self):
+        """Return the first day of every month the period touches, in order."""
+        month, months = self.first.replace(day=1), []
+        while month <= self.last:
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
 
 @dataclass
 class ChapterFigures:
@@ -105,6 +119,11 @@ class ChapterReport:
     membership_months: list = field(default_factory=list)
     attendees: list = field(default_factory=list)
     attendees_hidden: int = 0
+    #: Meetings held and attendance for every month of the period, zeros included.
+    attendance_months: list = field(default_factory=list)
+    #: The same figures over the period just before, or None when not asked for.
+    previous: "ChapterFigures | None" = None
+    previous_period: Period | None = None
 
 
 def held_meetings(chapter_ids, start, end, *, now=None):
@@ -230,18 +249,35 @@ def membership_figures(chapter, start, end):
         .order_by("month")
     )
     at_start = sum(row["before"] for row in months)
-    rows = []
-    running = at_start
+    joined = {}
     for row in months:
-        joined_in_period = row["joined"] - row["before"]
-        if not joined_in_period:
-            continue
-        running += joined_in_period
         month = row["month"]
         if timezone.is_aware(month):
             month = timezone.localtime(month, chapter.tzinfo)
-        rows.append({"month": month.date().replace(day=1), "joined": joined_in_period, "total": running})
-    return at_start, running, rows
+        joined[month.date().replace(day=1)] = row["joined"] - row["before"]
+    return at_start, *_running_totals(joined, at_start, start, end, chapter.tzinfo)
+
+
+def _running_totals(joined, at_start, start, end, tzinfo):
+    """Return (members at end, one row per month of [start, end) with joins and the running total)."""
+    last_day = (timezone.localtime(end, tzinfo) - datetime.timedelta(days=1)).date()
+    period = Period(timezone.localtime(start, tzinfo).date(), last_day)
+    rows, running = [], at_start
+    for month in period.months():
+        running += joined.get(month, 0)
+        rows.append({"month": month, "joined": joined.get(month, 0), "total": running})
+    return running, rows
+
+
+def month_rows(period, meetings, tzinfo):
+    """Return meetings held and attendance for every month of the period (zero where none)."""
+    totals = {month: {"month": month, "meetings": 0, "attendance": 0} for month in period.months()}
+    for row in meetings:
+        month = timezone.localtime(row["starts_at"], tzinfo).date().replace(day=1)
+        if month in totals:
+            totals[month]["meetings"] += 1
+            totals[month]["attendance"] += row["checked_in"] + row["guest_count"]
+    return list(totals.values())
 
 
 def attendee_rows(held, *, consenting_only):
@@ -261,12 +297,20 @@ def attendee_rows(held, *, consenting_only):
     )
 
 
-def chapter_report(chapter, period, *, consenting_only=False, now=None):
-    """Build the report of one chapter for a period."""
+def chapter_figures(chapter, period, *, now=None):
+    """Return the key figures of a chapter for a period (three queries): for comparisons."""
     now = now or timezone.now()
     start, end = period.bounds(chapter.tzinfo)
-    held = held_meetings([chapter.pk], start, end, now=now)
-    meetings = meeting_rows(held)
+    meetings = meeting_rows(held_meetings([chapter.pk], start, end, now=now))
+    figures = _meeting_figures(meetings)
+    figures.unique_attendees, figures.first_time = _attendee_stats(chapter.pk, start, end, now)
+    figures.members_at_start, figures.members_at_end, _months = membership_figures(chapter, start, end)
+    figures.members_new = figures.members_at_end - figures.members_at_start
+    return figures
+
+
+def _meeting_figures(meetings):
+    """Return the figures summed from the meeting rows (and fill each row's attendance)."""
     figures = ChapterFigures(meetings_held=len(meetings))
     for row in meetings:
         figures.going += row["going"]
@@ -276,6 +320,16 @@ def chapter_report(chapter, period, *, consenting_only=False, now=None):
         figures.no_shows += row["no_shows"]
         row["attendance"] = row["checked_in"] + row["guest_count"]
     figures.rsvps = figures.going + figures.waitlisted
+    return figures
+
+
+def chapter_report(chapter, period, *, consenting_only=False, previous_period=None, now=None):
+    """Build the report of one chapter for a period, compared with `previous_period` if given."""
+    now = now or timezone.now()
+    start, end = period.bounds(chapter.tzinfo)
+    held = held_meetings([chapter.pk], start, end, now=now)
+    meetings = meeting_rows(held)
+    figures = _meeting_figures(meetings)
     figures.unique_attendees, figures.first_time = _attendee_stats(chapter.pk, start, end, now)
     figures.members_at_start, figures.members_at_end, months = membership_figures(chapter, start, end)
     figures.members_new = figures.members_at_end - figures.members_at_start
@@ -299,6 +353,9 @@ def chapter_report(chapter, period, *, consenting_only=False, now=None):
         attendees=attendees,
         # Everyone checked in is either listed or counted here.
         attendees_hidden=figures.unique_attendees - len(attendees),
+        attendance_months=month_rows(period, meetings, chapter.tzinfo),
+        previous=chapter_figures(chapter, previous_period, now=now) if previous_period else None,
+        previous_period=previous_period,
     )
 
 

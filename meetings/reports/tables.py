@@ -4,15 +4,37 @@ One Table feeds the HTML table, the chart drawn beside it and the CSV file, so t
 show the same figures.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itprosig.csv import csv_download, neutralize  # noqa: F401 (neutralize: the reports' cell rule)
+from itprosig.dates import format_date as date_format
 
 #: The most rows a web page shows of one table; the CSV download has every row.
 HTML_ROW_LIMIT = 200
+
+
+class Month(datetime.date):
+    """The first day of a month, standing for the whole month: "2026-01" in a CSV file."""
+
+    def __str__(self):
+        return self.strftime("%Y-%m")
+
+
+def month(day):
+    return Month(day.year, day.month, 1)
+
+
+def display(value):
+    """Return a cell as the page and its chart both show it: dates in the one format of the reports."""
+    if isinstance(value, Month):
+        return date_format(value, "YEAR_MONTH_FORMAT")
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return date_format(value, "DATE_FORMAT")
+    return value
 
 
 @dataclass
@@ -42,7 +64,10 @@ class Table:
     def cells(self):
         """Return the rows a web page shows as (value, is_figure) pairs; the CSV has them all."""
         numeric = self.numeric_columns
-        return [list(zip(row, numeric, strict=True)) for row in self.rows[:HTML_ROW_LIMIT]]
+        return [
+            [(display(cell), figure) for cell, figure in zip(row, numeric, strict=True)]
+            for row in self.rows[:HTML_ROW_LIMIT]
+        ]
 
     @property
     def wide(self):
@@ -62,18 +87,44 @@ def _local(value, tzinfo):
     return timezone.localtime(value, tzinfo) if value else None
 
 
-def _topic_table(rows):
-    """Return attendance by topic, the same table in a chapter report and the network view."""
+def merge_feedback(rows):
+    """Return feedback rows of several chapters (community's `feedback_by_topic`) merged per topic."""
+    merged = {}
+    for row in rows:
+        total = merged.setdefault(row["slug"], {**row, "respondents": 0, "ratings": 0, "sum": 0})
+        total["respondents"] += row["respondents"]
+        total["ratings"] += row["ratings"]
+        total["sum"] += row["average"] * row["ratings"]
+    for total in merged.values():
+        total["average"] = round(total["sum"] / total["ratings"], 2) if total["ratings"] else None
+    return list(merged.values())
+
+
+def _topic_table(rows, feedback):
+    """Return attendance and feedback by topic, the same table in a chapter report and the network view.
+
+    `feedback` holds counts and averages only (never comments or names), so every reader sees it.
+    """
+    by_slug = {row["slug"]: row for row in feedback}
     return Table(
         "topics",
-        _("Attendance by topic"),
-        [_("Topic"), _("Meetings"), _("Attendance"), _("Average per meeting")],
+        _("Attendance and feedback by topic"),
+        [
+            _("Topic"),
+            _("Meetings"),
+            _("Attendance"),
+            _("Average per meeting"),
+            _("Members who rated talks"),
+            _("Average rating (1 to 5)"),
+        ],
         [
             [
                 row["topic__name"],
                 row["meetings"],
                 row["attendance"],
                 round(row["attendance"] / row["meetings"], 1),
+                by_slug.get(row["topic__slug"], {}).get("respondents", 0),
+                by_slug.get(row["topic__slug"], {}).get("average"),
             ]
             for row in rows
         ],
@@ -81,7 +132,50 @@ def _topic_table(rows):
     )
 
 
-def chapter_tables(report):
+def _change(now, before):
+    """Return the change from `before` to `now` (None when either is unknown)."""
+    if now is None or before is None:
+        return None
+    return round(now - before, 1)
+
+
+def comparison_table(report):
+    """Return the key figures of the period beside those of the period just before."""
+    f, p = report.figures, report.previous
+
+    def average(figures):
+        value = figures.average_attendance
+        return None if value is None else round(value, 1)
+
+    measures = [
+        (_("Meetings held"), f.meetings_held, p.meetings_held),
+        (_("Attendance (members checked in and guests)"), f.attendance, p.attendance),
+        (_("Average attendance per meeting"), average(f), average(p)),
+        (_("RSVPs (going and waitlisted)"), f.rsvps, p.rsvps),
+        (_("No-show rate (%)"), percent(f.no_show_rate), percent(p.no_show_rate)),
+        (_("Unique attendees"), f.unique_attendees, p.unique_attendees),
+        (_("First-time attendees"), f.first_time, p.first_time),
+        (_("Returning attendees"), f.returning, p.returning),
+        (_("New members in the period"), f.members_new, p.members_new),
+    ]
+    return Table(
+        "comparison",
+        _("Compared with the previous period"),
+        [_("Measure"), _("This period"), _("Previous period"), _("Change")],
+        [[label, now, before, _change(now, before)] for label, now, before in measures],
+        note=_(
+            "The previous period has the same number of days and ends the day before this one "
+            "starts: %(first)s to %(last)s."
+        )
+        % {
+            "first": date_format(report.previous_period.first, "DATE_FORMAT"),
+            "last": date_format(report.previous_period.last, "DATE_FORMAT"),
+        },
+    )
+
+
+def chapter_tables(report, feedback=()):
+    """Return the chapter report's tables; `feedback` is community's feedback by topic (numbers only)."""
     tz = report.chapter.tzinfo
     f = report.figures
     summary = Table(
@@ -133,9 +227,16 @@ def chapter_tables(report):
             ]
             for row in report.meetings
         ],
-        chart_value=6,
     )
-    topics = _topic_table(report.topics)
+    months = Table(
+        "months",
+        _("Attendance by month"),
+        [_("Month"), _("Meetings held"), _("Attendance")],
+        [[month(row["month"]), row["meetings"], row["attendance"]] for row in report.attendance_months],
+        chart_value=2,
+        note=_("Every month of the period, with zero where no meeting was held."),
+    )
+    topics = _topic_table(report.topics, feedback)
     kinds = Table(
         "kinds",
         _("Attendance by session kind"),
@@ -148,7 +249,7 @@ def chapter_tables(report):
         "membership",
         _("Membership growth"),
         [_("Month"), _("New members"), _("Members")],
-        [[row["month"], row["joined"], row["total"]] for row in report.membership_months],
+        [[month(row["month"]), row["joined"], row["total"]] for row in report.membership_months],
         chart_value=2,
     )
     attendees = Table(
@@ -165,7 +266,10 @@ def chapter_tables(report):
             for row in report.attendees
         ],
     )
-    return {t.slug: t for t in (summary, meetings, topics, kinds, membership, attendees)}
+    tables = [summary, months, meetings, topics, kinds, membership, attendees]
+    if report.previous is not None:
+        tables.insert(1, comparison_table(report))
+    return {t.slug: t for t in tables}
 
 
 def meeting_tables(report):
@@ -218,7 +322,7 @@ def meeting_tables(report):
     return {t.slug: t for t in (summary, chart, attendees)}
 
 
-def network_tables(rows, topics):
+def network_tables(rows, topics, feedback=()):
     chapters = Table(
         "chapters",
         _("Chapters"),
@@ -249,7 +353,7 @@ def network_tables(rows, topics):
         ],
         chart_value=5,
     )
-    topic_table = _topic_table(topics)
+    topic_table = _topic_table(topics, feedback)
     return {t.slug: t for t in (chapters, topic_table)}
 
 

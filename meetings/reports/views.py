@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chapters.rules import may_read_reports
+from community.selectors import feedback_by_topic, notes_for_page
 from meetings.reports.access import (
     LIAISON,
     default_period,
@@ -30,6 +31,7 @@ from meetings.reports.access import (
 )
 from meetings.reports.cache import cached_chapter_page
 from meetings.reports.charts import chart_data_uri
+from meetings.reports.pdf import chapter_summary_pdf
 from meetings.reports.selectors import (
     Period,
     chapter_report,
@@ -37,9 +39,16 @@ from meetings.reports.selectors import (
     network_rows,
     network_topic_rows,
 )
-from meetings.reports.tables import chapter_tables, csv_response, meeting_tables, network_tables, percent
+from meetings.reports.tables import (
+    chapter_tables,
+    csv_response,
+    meeting_tables,
+    merge_feedback,
+    network_tables,
+    percent,
+)
 
-CHAPTER_CHARTS = {"meetings": {}, "membership": {"line": True}, "topics": {"horizontal": True}, "kinds": {}}
+CHAPTER_CHARTS = {"months": {}, "membership": {"line": True}, "topics": {"horizontal": True}, "kinds": {}}
 
 
 def _period_query(period):
@@ -72,10 +81,33 @@ def index(request):
     return render(request, "meetings/reports/index.html", {"scopes": scopes, "liaison": LIAISON})
 
 
-def _chapter_body(scope, period, today):
+def _previous_period(scope, period):
+    """Return the period to compare with, or None when the reader may not see it.
+
+    A liaison compares only within their sponsorship: the months before it are not the sponsor's.
+    """
+    previous = period.previous()
+    return previous if scope.permits(previous) else None
+
+
+def _feedback(scope, period):
+    """Return the feedback by topic a report shows: counts and averages only, never comments."""
+    return feedback_by_topic(scope.chapter, (period.first, period.last))
+
+
+def _chapter_report(scope, period):
+    return chapter_report(
+        scope.chapter,
+        period,
+        consenting_only=scope.consenting_only,
+        previous_period=_previous_period(scope, period),
+    )
+
+
+def _chapter_body(scope, period, today, feedback):
     """Render the report inside the page's frame: the same for every reader with this scope."""
-    report = chapter_report(scope.chapter, period, consenting_only=scope.consenting_only)
-    tables = chapter_tables(report)
+    report = _chapter_report(scope, period)
+    tables = chapter_tables(report, feedback)
     charts = {slug: chart_data_uri(tables[slug], **options) for slug, options in CHAPTER_CHARTS.items()}
     context = {
         "scope": scope,
@@ -91,6 +123,7 @@ def _chapter_body(scope, period, today):
         "sponsored": scope.span_of(period),
         "no_show_pct": percent(report.figures.no_show_rate),
         "qs": _period_query(period),
+        "previous": report.previous,
     }
     # No request: nothing of the reader (session, CSRF token, navigation) can enter the cached part.
     return render_to_string("meetings/reports/_chapter_body.html", context)
@@ -100,6 +133,8 @@ def _chapter_body(scope, period, today):
 def chapter(request, read, **kwargs):
     scope, period = read.scope, read.period
     today = timezone.localdate(timezone=scope.chapter.tzinfo)
+    # Feedback is community's and raises no report version: it is part of the cache key instead.
+    feedback = _feedback(scope, period)
 
     def render_page(body):
         return render(
@@ -111,8 +146,9 @@ def chapter(request, read, **kwargs):
         scope,
         period,
         today,
-        build_body=lambda: _chapter_body(scope, period, today),
+        build_body=lambda: _chapter_body(scope, period, today, feedback),
         render_page=render_page,
+        extra=feedback,
     )
     return HttpResponse(content)
 
@@ -126,9 +162,20 @@ def _table(tables, name):
 @report_view(resolve_chapter_read, fmt="csv")
 def chapter_csv(request, read, *, table, **kwargs):
     scope, period = read.scope, read.period
-    report = chapter_report(scope.chapter, period, consenting_only=scope.consenting_only)
-    rows = _table(chapter_tables(report), table)
+    rows = _table(chapter_tables(_chapter_report(scope, period), _feedback(scope, period)), table)
     return csv_response(rows, f"{scope.chapter.slug}-{table}-{period.first}-{period.last}.csv")
+
+
+@report_view(resolve_chapter_read, fmt="pdf")
+def chapter_pdf(request, read, **kwargs):
+    """A one-page summary of the chapter's report that a liaison can forward."""
+    scope, period = read.scope, read.period
+    report = _chapter_report(scope, period)
+    content = chapter_summary_pdf(report, chapter_tables(report, _feedback(scope, period)))
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"{scope.chapter.slug}-summary-{period.first}-{period.last}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @report_view(resolve_meeting_read, fmt="html")
@@ -144,6 +191,8 @@ def meeting(request, read, **kwargs):
         "tables": tables,
         "chart": chart_data_uri(tables["breakdown"], horizontal=True),
         "liaison": scope.role == LIAISON,
+        # Beside the figures, what the organizers published about the meeting; drafts stay theirs.
+        "notes": [note for note in notes_for_page(meeting, request.user) if note.state == "published"],
     }
     return render(request, "meetings/reports/meeting.html", context)
 
@@ -157,7 +206,14 @@ def meeting_csv(request, read, *, table, **kwargs):
 
 def _network_tables(read):
     periods = {scope.chapter: read.periods[scope.chapter.pk] for scope in read.scopes}
-    return network_tables(network_rows(periods), network_topic_rows(periods))
+    # One query per readable chapter, each over its own period: a network has a handful of chapters.
+    feedback = merge_feedback(
+        row
+        for chapter, period in periods.items()
+        if period is not None
+        for row in feedback_by_topic(chapter, (period.first, period.last))
+    )
+    return network_tables(network_rows(periods), network_topic_rows(periods), feedback)
 
 
 @report_view(resolve_network_read, fmt="html")

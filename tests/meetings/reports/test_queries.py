@@ -1,4 +1,8 @@
-"""The chapter report's query count does not grow with the data: 20 years and 100,000 RSVPs included."""
+"""The chapter report's query count does not grow with the data: 20 years and 100,000 RSVPs included.
+
+The page, a CSV download and the PDF summary each, feedback by topic and the previous period's figures
+included.
+"""
 
 import datetime
 import time
@@ -102,10 +106,11 @@ def _report_counts(client, chapter, *, organizer, liaison, first, last):
     period = f"?from={first}&to={last}"
     page = reverse("reports:chapter", kwargs={"slug": chapter.slug}) + period
     download = reverse("reports:chapter_csv", kwargs={"slug": chapter.slug, "table": "attendees"}) + period
+    summary = reverse("reports:chapter_pdf", kwargs={"slug": chapter.slug}) + period
     counts = []
     for reader in (organizer, liaison):
         client.force_login(reader)
-        counts += [_count(client, page)[0], _count(client, download)[0]]
+        counts += [_count(client, page)[0], _count(client, download)[0], _count(client, summary)[0]]
     return counts
 
 
