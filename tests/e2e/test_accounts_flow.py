@@ -5,6 +5,7 @@ page, logged in and greeted by name; later they log in with a code sent by email
 password. Every allauth page they meet passes the Nu HTML checker and axe (WCAG 2.1 AA).
 """
 
+import pathlib
 import re
 
 import pytest
@@ -20,6 +21,7 @@ pytestmark = [
     pytest.mark.skipif(not (VNU_JAR.exists() and AXE_JS.exists()), reason="npm test tools not installed"),
 ]
 
+SHOTS = pathlib.Path(__file__).resolve().parents[2] / "test-results" / "accounts"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
 LAPTOP = {"viewport": {"width": 1366, "height": 900}}
 PASSWORD = "Heroes-Happen-Here-2008"
@@ -68,17 +70,20 @@ def site(settings, live_server):
 
 
 class PageChecks:
-    """Collect Nu errors and axe violations of each page visited, by its name."""
+    """Screenshot each page visited; collect its Nu errors and axe violations by its name."""
 
-    def __init__(self, nu_checker, enabled):
+    def __init__(self, nu_checker, enabled, prefix):
         self.nu_checker = nu_checker
         self.enabled = enabled
+        self.prefix = prefix
         self.problems = {}
 
     def __call__(self, name, page):
+        page.wait_for_load_state()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{self.prefix}-{name.replace(' ', '-')}.png"), full_page=True)
         if not self.enabled:
             return
-        page.wait_for_load_state()
         found = [f"nu: {error}" for error in self.nu_checker.errors(page.content().encode())]
         found += axe_violations(page)
         if found:
@@ -117,7 +122,7 @@ def test_visitor_signs_up_confirms_in_one_click_and_logs_in_by_code(
     base = site.url + words["prefix"]
     address = f"visitor.{language}.{device}@example.org"
     # Page quality is checked once per language, on the laptop; the phone runs the same templates.
-    check = PageChecks(nu_checker, enabled=device == "laptop")
+    check = PageChecks(nu_checker, enabled=device == "laptop", prefix=f"{language}-{device}")
     context = browser.new_context(bypass_csp=True, **(PHONE if device == "phone" else LAPTOP))
     page = context.new_page()
 
@@ -138,6 +143,7 @@ def test_visitor_signs_up_confirms_in_one_click_and_logs_in_by_code(
     assert "IT Pro Network" in message.body and "IT Pro Network" in html
     assert "Hello from" not in message.body
     page.set_content(html)
+    page.screenshot(path=str(SHOTS / f"{language}-{device}-confirmation-email.png"), full_page=True)
     page.get_by_role("link", name=words["confirm_button"]).click()
     page.wait_for_url("**/me/")
     assert page.locator("h1").inner_text() == words["greeting"]
