@@ -39,9 +39,9 @@ SHOTS = ROOT / "test-results" / "member-pages"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1366, "height": 900}}
 WORDS = {
-    "en": {"came": "5 people came", "held": "Held on", "cancelled": "This meeting was cancelled."},
+    "en": {"came": "5 attended", "held": "Held on", "cancelled": "This meeting was cancelled."},
     "fr": {
-        "came": "5 personnes sont venues",
+        "came": "5 présents",
         "held": "Tenue le",
         "cancelled": "Cette rencontre a été annulée.",
     },

@@ -60,7 +60,7 @@ def test_past_meeting_page_shows_attendance_slides_and_next_meeting_without_rsvp
     upcoming = MeetingFactory(chapter=meeting.chapter, title="Next month")
     html = page(client, meeting)
     assert "Held on" in html
-    assert "5 people came" in html  # three checked in, two walk-in guests
+    assert "5 attended" in html  # three checked in, two walk-in guests
     assert "https://slides.example.org/hv" in html
     assert upcoming.get_absolute_url() in html and "See the next meeting" in html
     assert links(meeting)["ics"] not in html
