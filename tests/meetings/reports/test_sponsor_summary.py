@@ -194,3 +194,21 @@ def test_liaison_pdf_read_is_logged(client, chapter, liaison):
     _pdf(client, chapter)
     assert ReportAccessLog.objects.filter(user=liaison, format="pdf", chapter=chapter).count() == 1
     assert Meeting.objects.count() == 3
+
+
+def test_network_report_merges_feedback_by_topic_across_chapters(client, chapter, liaison, other_chapter):
+    # The same sponsor also sponsors TWSUG, where PowerShell was rated 1 by one member.
+    SponsorshipFactory(chapter=other_chapter, sponsor=liaison.sponsor_liaisons.get().sponsor)
+    powershell = TopicFactory(slug="powershell")
+    elsewhere = _meeting(
+        other_chapter, datetime.date(2025, 10, 1), powershell, attendees=[MemberFactory()], guests=0
+    )
+    _rate(elsewhere, MemberFactory(), 1, comment="TWSUG comment")
+    client.force_login(liaison)
+    url = reverse("reports:network_csv", kwargs={"table": "topics"}) + PERIOD
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    by_topic = {row[0]: row[1:] for row in rows[1:]}
+    # Ratings 4 and 5 in Toronto, 1 at TWSUG: three members, an average of 10 / 3.
+    assert by_topic["PowerShell"][-2:] == ["3", "3.33"]
+    page = client.get(reverse("reports:network") + PERIOD).text
+    assert "TWSUG comment" not in page and COMMENT not in page
