@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chapters.admin_scoping import ChapterScopedAdmin
-from chapters.rules import can_organize
+from chapters.rules import can_organize, organized_chapter_ids
 from members.models import Membership
 from members.newsletters import sending as service
 from members.newsletters.models import Delivery, Newsletter
@@ -44,6 +44,56 @@ class NewsletterAdmin(ChapterScopedAdmin):
     search_fields = ["subject"]
     date_hierarchy = "created_at"
     change_form_template = "admin/members/newsletter/change_form.html"
+
+    #: Audiences listed on the form at most; beyond (a superuser) the draft preview gives the count.
+    AUDIENCE_LIMIT = 10
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # An organizer of one chapter writes to that chapter: no choice to make.
+        chapters = organized_chapter_ids(request.user)
+        if "chapter" not in initial and len(chapters) == 1:
+            initial["chapter"] = next(iter(chapters))
+        return initial
+
+    def _audiences(self, request):
+        """Return (chapter, subscriber count) for the chapters this user may write to, or None."""
+        field = self.get_form(request).base_fields["chapter"]
+        chapters = list(field.queryset.order_by("name")[: self.AUDIENCE_LIMIT + 1])
+        if len(chapters) > self.AUDIENCE_LIMIT:
+            return None
+        return [(chapter, service.subscribers(chapter).count()) for chapter in chapters]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {"audiences": self._audiences(request), **(extra_context or {})}
+        return super().add_view(request, form_url, extra_context)
+
+    def draft_preview_view(self, request):
+        """Show the newsletter being written, unsaved: subject, body and who would get it."""
+        self._post_only(request)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request)(request.POST)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Preview of the newsletter"),
+            "form": form,
+        }
+        if form.is_valid():
+            newsletter = form.save(commit=False)
+            if not can_organize(request.user, newsletter.chapter_id):
+                raise PermissionDenied
+            membership = Membership(member=request.user, chapter=newsletter.chapter)
+            rendered, _headers = service.render_newsletter(newsletter, membership, test=True)
+            context.update(
+                newsletter=newsletter,
+                subject=rendered.subject,
+                body_html=service.markdown_to_html(newsletter.body),
+                text=rendered.text,
+                recipients=service.subscribers(newsletter.chapter).count(),
+            )
+        return TemplateResponse(request, "admin/members/newsletter/preview_draft.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
@@ -78,6 +128,7 @@ class NewsletterAdmin(ChapterScopedAdmin):
         info = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
+            path("preview-draft/", wrap(self.draft_preview_view), name=f"{info}_preview_draft"),
             path("<int:pk>/preview/", wrap(self.preview_view), name=f"{info}_preview"),
             path("<int:pk>/send-test/", wrap(self.send_test_view), name=f"{info}_send_test"),
             path("<int:pk>/send-now/", wrap(self.send_now_view), name=f"{info}_send_now"),
