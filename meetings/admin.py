@@ -25,6 +25,7 @@ from chapters.admin_scoping import (
 )
 from chapters.models import Chapter
 from chapters.rules import organized_chapter_ids
+from itprosig.dates import format_date
 
 from .exports import rsvps_csv_response
 from .models import RSVP, AgendaItem, Meeting, Topic
@@ -202,7 +203,8 @@ class MeetingAdmin(ChapterScopedAdmin):
 
     @admin.display(description=_("starts (local time)"), ordering="starts_at")
     def local_start(self, obj):
-        return timezone.localtime(obj.starts_at, obj.chapter.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
+        # The zone as the reader's language writes it: "EST" in English, « HNE » in French.
+        return format_date(timezone.localtime(obj.starts_at, obj.chapter.tzinfo), "Y-m-d H:i T")
 
     @admin.display(description=_("going"), ordering="going_total")
     def going(self, obj):

@@ -17,12 +17,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chapters.models import Chapter
 from chapters.rules import liaison_periods, may_read_reports, organized_chapter_ids, sponsorships_for_liaison
+from itprosig.dates import format_date
 from meetings.models import Meeting, ReportAccessLog
 from meetings.reports.forms import ReportPeriodForm
 from meetings.reports.selectors import Period
@@ -202,8 +202,8 @@ class ReportRead:
 
 def period_text(period):
     return _("%(first)s to %(last)s") % {
-        "first": date_format(period.first, "DATE_FORMAT"),
-        "last": date_format(period.last, "DATE_FORMAT"),
+        "first": format_date(period.first, "DATE_FORMAT"),
+        "last": format_date(period.last, "DATE_FORMAT"),
     }
 
 

@@ -7,11 +7,14 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from chapters.models import ChapterRole
+from meetings.checkin.services import _door_closed_message
 from meetings.services import rsvp_going
 from members.newsletters.sending import consent_date
 from tests.factories import (
     AgendaItemFactory,
     ChapterFactory,
+    ChapterRoleFactory,
     MeetingFactory,
     MemberFactory,
     MembershipFactory,
@@ -135,3 +138,20 @@ def test_rsvp_email_text_in_french_puts_a_space_before_each_colon(
     (message,) = sent()
     text = body(message)
     assert "Programme\u00a0:" in text and "Page de la rencontre\u00a0: http" in text
+
+
+def test_admin_meeting_list_in_french_shows_the_french_zone_abbreviation(client, moncton_meeting):
+    organizer = ChapterRoleFactory(chapter=moncton_meeting.chapter, role=ChapterRole.Role.ORGANIZER).user
+    client.force_login(organizer)
+    page = client.get("/fr/admin/meetings/meeting/").content.decode()
+    assert "2031-09-01 18:00 HAA" in page
+    assert "2031-09-01 18:00 ADT" in client.get("/admin/meetings/meeting/").content.decode()
+
+
+def test_door_closed_message_in_french_dates_the_1er():
+    chapter = ChapterFactory(time_zone="America/Toronto")
+    starts = datetime.datetime(2031, 8, 31, 18, 0, tzinfo=TORONTO)
+    meeting = MeetingFactory(chapter=chapter, starts_at=starts, ends_at=starts + datetime.timedelta(hours=3))
+    with translation.override("fr"):
+        message = str(_door_closed_message(meeting))
+    assert "1er septembre 2031" in message
