@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 from chapters.rules import can_check_in, can_organize
 from itprosig.dates import format_date
 from itprosig.validators import no_control_characters
+from meetings.checkin.links import invite_url
 from meetings.models import RSVP, CheckInChange, Meeting, WalkInGuest
+from members.mail.outbox import outbox_queue
 from members.models import Member, Membership
 
 #: How long before its start a meeting's door opens for check-in (volunteers arrive early).
@@ -252,3 +254,32 @@ def meeting_guests_adjust(*, meeting, delta, by):
         _record(meeting, CheckInChange.Action.GUESTS, by=by, guests_delta=delta)
     meeting.guest_count = locked.guest_count
     return locked.guest_count
+
+
+#: The outbox kind of the one invitation a walk-in guest may get (registered in checkin/admin.py).
+WALK_IN_INVITE = "walk_in_invite"
+
+
+def walk_in_guest_invite(*, guest, by, language):
+    """Email a walk-in guest one invitation to join the meeting's chapter, at an organizer's request.
+
+    The guest gave their address at the door, not their consent to mail: nothing is sent unless an
+    organizer asks, and never twice (the outbox's dedupe key). The link is signed and expires, and
+    opening it creates nothing: the guest still signs up and chooses their emails themselves.
+    Return True when the invitation was queued, False when it had been sent before.
+    """
+    meeting = guest.meeting
+    if by is None or not can_organize(by, meeting.chapter_id):
+        raise PermissionDenied(_("Only the chapter's organizers may invite guests."))
+    chapter = meeting.chapter
+    with transaction.atomic():
+        row = outbox_queue(
+            kind=WALK_IN_INVITE,
+            to_email=guest.email,
+            chapter=chapter,
+            language=language,
+            template="meetings/email/walk_in_invite",
+            context={"guest": guest, "meeting": meeting, "join_url": invite_url(guest)},
+            dedupe_key=f"{WALK_IN_INVITE}:{guest.pk}",
+        )
+    return row is not None
