@@ -227,6 +227,7 @@ def chapter_tables(report, feedback=()):
             ]
             for row in report.meetings
         ],
+        chart_value=6,
     )
     months = Table(
         "months",

@@ -48,7 +48,13 @@ from meetings.reports.tables import (
     percent,
 )
 
-CHAPTER_CHARTS = {"months": {}, "membership": {"line": True}, "topics": {"horizontal": True}, "kinds": {}}
+CHAPTER_CHARTS = {
+    "months": {},
+    "meetings": {},
+    "membership": {"line": True},
+    "topics": {"horizontal": True},
+    "kinds": {},
+}
 
 
 def _period_query(period):
