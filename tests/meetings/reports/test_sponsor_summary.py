@@ -100,6 +100,10 @@ def test_liaison_report_shows_feedback_by_topic_without_comments(client, chapter
     reader, text = _pdf(client, chapter)
     assert len(reader.pages) == 1
     assert "PowerShell" in text and "4.5" in text
+    # Key figures with their definitions, and the previous period it is compared with.
+    assert "Attendance\n6\nMembers checked in at the door" in text
+    assert "Returning attendees\n1\nHad come to the chapter before the period." in text
+    assert "Dec. 29, 2024 to June 30, 2025" in text
     assert COMMENT not in text and "Bob" not in text
 
 
