@@ -27,13 +27,13 @@ def _chapter_id(chapter):
 def _role_chapter_ids(user, roles):
     if not user.is_authenticated:
         return frozenset()
-    cache = user.__dict__.setdefault("_chapter_role_cache", {})
-    key = tuple(sorted(roles))
-    if key not in cache:
-        cache[key] = frozenset(
-            ChapterRole.objects.filter(user=user, role__in=roles).values_list("chapter_id", flat=True)
+    # All of the user's roles in one query, whichever role is asked about first: a page that asks
+    # about organizing (the navbar's links) and about the door pays for one.
+    if "_chapter_roles" not in user.__dict__:
+        user.__dict__["_chapter_roles"] = tuple(
+            ChapterRole.objects.filter(user=user).values_list("chapter_id", "role")
         )
-    return cache[key]
+    return frozenset(chapter_id for chapter_id, role in user.__dict__["_chapter_roles"] if role in roles)
 
 
 def organized_chapter_ids(user):

@@ -4,13 +4,19 @@ Access comes from a ChapterRole (organizer) or superuser status alone, never fro
 Django's per-model permissions, so granting or removing a role is the one switch that matters.
 """
 
+from functools import wraps
+
 from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from chapters.rules import may_enter_admin
+from meetings.organizer_home import organizer_home
 
 
 class OrganizerAuthenticationForm(AdminAuthenticationForm):
@@ -54,3 +60,46 @@ class OrganizerAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return may_enter_admin(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """Wrap every admin page so it opens in the organizer's preferred language."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def in_preferred_language(request, *args, **kwargs):
+            return _to_preferred_language(request) or inner(request, *args, **kwargs)
+
+        return in_preferred_language
+
+    def each_context(self, request):
+        # "View site" leads to the public site in the admin's language: /fr/ from /fr/admin/.
+        return {**super().each_context(request), "site_url": reverse("chapters:home")}
+
+    def index(self, request, extra_context=None):
+        """Show the organizer's home: their chapters' next meetings, what they lack, tonight's door.
+
+        Superusers see it for every chapter. The list of models stays below it for everyone: it
+        is the way to venues, memberships and RSVPs, which the home does not list.
+        """
+        context = {"organizer_home": organizer_home(request.user), **(extra_context or {})}
+        return super().index(request, context)
+
+
+def _to_preferred_language(request):
+    """Return a redirect from an unprefixed admin address to the user's language's, or None.
+
+    `/admin/` is the English address and `/fr/admin/` the French one, so links and the language
+    match. Only GET is redirected (a form posted to /admin/ keeps its data); an address that names
+    its language is always served in it, which lets anyone open the other one on purpose.
+    """
+    if request.method != "GET" or not request.user.is_authenticated:
+        return None
+    preferred = getattr(request.user, "preferred_language", "") or ""
+    if not preferred or translation.get_language_from_path(request.path_info):
+        return None
+    if preferred == translation.get_language():
+        return None
+    target = translate_url(request.get_full_path(), preferred)
+    if target == request.get_full_path():
+        return None
+    return HttpResponseRedirect(target)

@@ -6,10 +6,11 @@ from django.urls import include, path, re_path
 from members.account_views import confirm_email
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
+    # /admin/ in English, /fr/admin/ in French; the admin site sends organizers to their language's.
+    path("admin/", admin.site.urls),
     # Before allauth's own: the browser that signed up confirms its address in one click.
     re_path(r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", confirm_email, name="account_confirm_email"),
     path("accounts/", include("allauth.urls")),
