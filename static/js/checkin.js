@@ -27,7 +27,8 @@
   }
 
   async function submit(form) {
-    const response = await fetch(form.action, {
+    // getAttribute: a field named "action" (the toggle's) hides the form's action property.
+    const response = await fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { "X-Requested-With": "fetch", Accept: "application/json" },
