@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from chapters.admin_scoping import (
     ChapterScopedAdmin,
-    ChapterScopedTabularInline,
+    ChapterScopedStackedInline,
     NetworkSharedAdmin,
     ReadOnlyAdminMixin,
     SuperuserWritesMixin,
@@ -27,6 +27,7 @@ from chapters.models import Chapter
 from chapters.rules import organized_chapter_ids
 from itprosig.dates import format_date
 
+from .admin_actions import MeetingActionViews
 from .exports import rsvps_csv_response
 from .models import RSVP, AgendaItem, Meeting, Topic
 from .services import RSVPRefused, rsvp_cancel
@@ -35,6 +36,7 @@ from .services.scheduling import (
     NOTIFIED_FIELDS,
     meeting_cancel,
     meeting_duplicate_to_next_month,
+    meeting_prefill,
     meeting_update,
     meeting_update_check,
     meeting_version,
@@ -62,21 +64,61 @@ class TopicAdmin(SuperuserWritesMixin, NetworkSharedAdmin):
     superuser_actions = ("change", "delete")
 
 
-class AgendaItemInline(ChapterScopedTabularInline):
+def label_file_inputs(form):
+    """Name each file input by its field's label: the admin draws them in a fieldset whose legend
+    screen readers announce, but the input itself has no <label> (axe: "Form elements must have labels")."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.ClearableFileInput):
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "position",
+            "kind",
+            "starts_at",
+            "duration_minutes",
+            "title",
+            "description",
+            "speaker",
+            "speaker_bio",
+            "speaker_photo",
+            "slides_url",
+            "recording_url",
+        ]
+        # The order comes from dragging or the up/down buttons (admin_agenda.js), never typed.
+        widgets = {"position": forms.HiddenInput(attrs={"data-agenda-position": ""})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_file_inputs(self)
+
+    def has_changed(self):
+        # The script numbers every row, blank extra ones included: a position alone is no new item.
+        return bool(set(self.changed_data) - {"position"})
+
+
+class AgendaItemInline(ChapterScopedStackedInline):
     model = AgendaItem
+    form = AgendaItemForm
     chapter_path = "meeting__chapter"
-    extra = 1
+    classes = ["agenda-inline"]
     fields = [
         "position",
-        "kind",
+        ("kind", "starts_at", "duration_minutes"),
         "title",
-        "speaker",
-        "duration_minutes",
-        "resources_url",
         "description",
+        "speaker",
         "speaker_bio",
         "speaker_photo",
+        ("slides_url", "recording_url"),
     ]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new meeting usually has two talks: both forms are there, no "add another" click.
+        return 2 if obj is None else 0
 
 
 class MeetingAdminForm(forms.ModelForm):
@@ -110,6 +152,7 @@ class MeetingAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        label_file_inputs(self)
         if self.instance.pk:
             self.fields["edit_version"].initial = meeting_version(self.instance)
 
@@ -168,10 +211,10 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ChapterScopedAdmin):
+class MeetingAdmin(MeetingActionViews, ChapterScopedAdmin):
     form = MeetingAdminForm
     inlines = [AgendaItemInline]
-    list_display = ["title", "chapter", "local_start", "status", "format", "going", "waitlisted"]
+    list_display = ["title", "chapter", "local_start", "state", "format", "going", "waitlisted"]
     list_filter = ["status", "format", "chapter", "topics"]
     list_select_related = ["chapter", "venue"]
     search_fields = ["title", "description", "agenda_items__title", "agenda_items__speaker"]
@@ -206,6 +249,11 @@ class MeetingAdmin(ChapterScopedAdmin):
         # The zone as the reader's language writes it: "EST" in English, « HNE » in French.
         return format_date(timezone.localtime(obj.starts_at, obj.chapter.tzinfo), "Y-m-d H:i T")
 
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        # A scheduled meeting that has ended was held: "Scheduled" would read as still to come.
+        return _("Held") if obj.is_held else obj.get_status_display()
+
     @admin.display(description=_("going"), ordering="going_total")
     def going(self, obj):
         if obj.capacity is None:
@@ -225,10 +273,17 @@ class MeetingAdmin(ChapterScopedAdmin):
             return ["chapter", "sequence", "rsvp_summary"]
         return ["sequence"]
 
+    # Nothing to count, revise or explain on a meeting that does not exist yet.
+    _NEW_MEETING_HIDDEN = ("guest_count", "sequence", "cancellation_reason")
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
-            return fieldsets
+            hidden = self._NEW_MEETING_HIDDEN
+            return [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+                for name, options in fieldsets
+            ]
         name, options = fieldsets[-1]
         fields = [*options["fields"], "rsvp_summary", "edit_version"]
         return [*fieldsets[:-1], (name, {**options, "fields": fields})]
@@ -261,6 +316,14 @@ class MeetingAdmin(ChapterScopedAdmin):
         ids = organized_chapter_ids(request.user)
         if "chapter" not in initial and len(ids) == 1:
             initial["chapter"] = next(iter(ids))
+        chapter_id = initial.get("chapter")
+        if isinstance(chapter_id, str):
+            chapter_id = int(chapter_id) if chapter_id.isascii() and chapter_id.isdigit() else None
+        allowed = request.user.is_superuser or chapter_id in organized_chapter_ids(request.user)
+        chapter = Chapter.objects.filter(pk=chapter_id).first() if chapter_id and allowed else None
+        if chapter is not None:
+            # Next month's meeting is mostly last month's: same place, weekday, times and limits.
+            return {**meeting_prefill(chapter=chapter), **initial}
         return initial
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -309,6 +372,16 @@ class MeetingAdmin(ChapterScopedAdmin):
         )
         if set(changed) & set(NOTIFIED_FIELDS) and obj.status == Meeting.Status.SCHEDULED:
             self.message_user(request, _("Members going or waitlisted are told about the change."))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_publish" in request.POST:
+            return self.redirect_to_publish(obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_publish" in request.POST:
+            return self.redirect_to_publish(obj)
+        return super().response_change(request, obj)
 
     @admin.action(description=_("Duplicate to next month (as a draft)"))
     def duplicate_to_next_month(self, request, queryset):

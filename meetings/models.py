@@ -106,6 +106,8 @@ class Meeting(models.Model):
     )
     cover_width = models.PositiveIntegerField(_("cover width"), null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(_("cover height"), null=True, blank=True, editable=False)
+    # Set once, when the announcement to the chapter's opted-in members was queued: never twice.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
     topics = models.ManyToManyField(Topic, blank=True, related_name="meetings", verbose_name=_("topics"))
     # iCalendar SEQUENCE: raised on every change members should see, so calendars update.
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
@@ -167,6 +169,11 @@ class Meeting(models.Model):
     def is_past(self):
         return self.ends_at <= timezone.now()
 
+    @property
+    def is_held(self):
+        """A scheduled meeting that has ended: organizers see it as held, not still scheduled."""
+        return self.status == self.Status.SCHEDULED and self.is_past
+
 
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
@@ -177,7 +184,15 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
+    # The order in the agenda: set by dragging or the up/down buttons in the editor, never typed.
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Local wall-clock time in the chapter's zone; empty means "right after the previous item".
+    starts_at = models.TimeField(
+        _("start time"),
+        null=True,
+        blank=True,
+        help_text=_("In the chapter's local time. Empty: right after the previous item."),
+    )
     title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.TALK)
     speaker = models.CharField(
@@ -196,6 +211,8 @@ class AgendaItem(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
     description = models.TextField(_("description"), blank=True)
     resources_url = models.URLField(_("slides or recording"), blank=True)
+    slides_url = models.URLField(_("slides link"), blank=True)
+    recording_url = models.URLField(_("recording link"), blank=True)
 
     class Meta:
         ordering = ["meeting", "position", "pk"]

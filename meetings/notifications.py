@@ -7,6 +7,7 @@ changed fields); the worker renders it just before sending, so answering an RSVP
 writes while the meeting is locked. Functions take model instances.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.checkin import links as checkin_links
 from members.mail import kinds
 from members.mail.outbox import Composition, outbox_queue
-from members.mail.rendering import absolute_reverse, object_url
+from members.mail.rendering import absolute_reverse, object_url, sender
 
 from . import calendar
 from .models import RSVP, Meeting
@@ -31,6 +32,9 @@ class Kind:
     MEETING_CHANGED = "meeting_changed"
     MEETING_CANCELLED = "meeting_cancelled"
     REMINDER = "reminder"
+    ANNOUNCEMENT = "announcement"
+    MESSAGE_GOING = "message_going"
+    NOT_ANSWERED = "not_answered"
 
 
 LABELS = {
@@ -41,6 +45,9 @@ LABELS = {
     Kind.MEETING_CHANGED: _("Meeting changed"),
     Kind.MEETING_CANCELLED: _("Meeting cancelled"),
     Kind.REMINDER: _("Reminder"),
+    Kind.ANNOUNCEMENT: _("Meeting announcement"),
+    Kind.MESSAGE_GOING: _("Message to people going"),
+    Kind.NOT_ANSWERED: _("Reminder to answer"),
 }
 
 
@@ -107,6 +114,92 @@ def notify_meeting_reminder(rsvp):
         "reminder",
         with_checkin=True,
         dedupe_key=reminder_dedupe_key(meeting_id=rsvp.meeting_id, member_id=rsvp.member_id),
+    )
+
+
+def notify_meeting_announced(meeting, members):
+    """Announce a newly published meeting to these members (who opted in), on the bulk queue.
+
+    One email per member and meeting, ever: the dedupe key refuses a second. Return how many
+    were queued.
+    """
+    meeting = _with_chapter(meeting.pk)
+    queued = 0
+    for member in members:
+        row = _send_to_member(
+            member,
+            meeting,
+            Kind.ANNOUNCEMENT,
+            "announcement",
+            method="PUBLISH",
+            dedupe_key=f"announcement:{meeting.pk}:{member.pk}",
+            bulk=True,
+        )
+        queued += row is not None
+    return queued
+
+
+def notify_not_answered(meeting, member):
+    """Ask a member who has not answered yet whether they are coming; at most once per meeting."""
+    row = _send_to_member(
+        member,
+        meeting,
+        Kind.NOT_ANSWERED,
+        "not_answered",
+        dedupe_key=f"not_answered:{meeting.pk}:{member.pk}",
+        bulk=True,
+    )
+    return row is not None
+
+
+def notify_people_going(meeting, rsvps, message):
+    """Send the organizer's short message to these RSVPs (they answered: transactional mail)."""
+    meeting = _with_chapter(meeting.pk)
+    for rsvp in rsvps:
+        _send_to_rsvp(rsvp, Kind.MESSAGE_GOING, "message_going", meeting=meeting, extra={"message": message})
+
+
+def _send_to_member(member, meeting, kind, template, *, method=None, dedupe_key=None, bulk=False):
+    spec = {"meeting": meeting.pk, "member": member.pk, "template": template, "method": method}
+    return outbox_queue(
+        kind=kind,
+        to_email=member.email,
+        member=member,
+        chapter=meeting.chapter,
+        calendar_method=method or "",
+        dedupe_key=dedupe_key,
+        from_email=sender(meeting.chapter, bulk=bulk),
+        compose=(kind, spec),
+        bulk=bulk,
+    )
+
+
+def meeting_email_context(meeting, member):
+    """What an announcement shows one member: the meeting, its links, their preferences page."""
+    with translation.override(member.preferred_language if member else None):
+        return {
+            "meeting": meeting,
+            "meeting_url": object_url(meeting),
+            "google_calendar_url": calendar.google_calendar_url(meeting),
+            "preferences_url": absolute_reverse("mail:preferences"),
+            "show_online_link": False,
+        }
+
+
+def meeting_calendar_text(meeting, method):
+    """The .ics an announcement carries: the meeting to add, not an invitation with an attendee."""
+    return calendar.build_calendar([meeting], method=method).to_ical().decode()
+
+
+def compose_member_email(spec):
+    """Render-time half of announcements and answer reminders: the meeting as it is when sent."""
+    meeting = _load(spec["meeting"])
+    member = get_user_model().objects.get(pk=spec["member"])
+    ics = meeting_calendar_text(meeting, spec["method"]) if spec["method"] else ""
+    return Composition(
+        template=f"meetings/email/{spec['template']}",
+        context=meeting_email_context(meeting, member),
+        calendar=ics,
     )
 
 
@@ -200,6 +293,8 @@ def compose_rsvp_email(spec):
 
 def register():
     """Register the kinds above with the outbox, each written by `compose_rsvp_email` when sent."""
+    member_kinds = {Kind.ANNOUNCEMENT, Kind.NOT_ANSWERED}
     for kind, label in LABELS.items():
-        kinds.register(kind, label, composer=compose_rsvp_email)
+        composer = compose_member_email if kind in member_kinds else compose_rsvp_email
+        kinds.register(kind, label, composer=composer)
     kinds.register_composer(LEGACY_COMPOSER, compose_rsvp_email)

@@ -94,6 +94,15 @@ class Membership(models.Model):
         _("newsletter consent source"), max_length=10, choices=Source, blank=True
     )
     newsletter_unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    # Meeting announcements are a separate choice from the newsletter: CASL consent, unticked until
+    # the member ticks it, with when and how.
+    announcements_subscribed = models.BooleanField(_("receives meeting announcements"), default=False)
+    announcements_consent_at = models.DateTimeField(
+        _("announcements consent given at"), null=True, blank=True
+    )
+    announcements_consent_source = models.CharField(
+        _("announcements consent source"), max_length=10, choices=Source, blank=True
+    )
 
     class Meta:
         ordering = ["chapter", "-joined_at"]
@@ -105,6 +114,10 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(newsletter_subscribed=False) | Q(newsletter_consent_at__isnull=False),
                 name="membership_subscription_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(announcements_subscribed=False) | Q(announcements_consent_at__isnull=False),
+                name="membership_announcements_need_consent",
             ),
         ]
         indexes = [models.Index(fields=["chapter", "joined_at"], name="membership_chapter_joined")]

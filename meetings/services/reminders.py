@@ -1,10 +1,13 @@
-"""Reminders: members going to a meeting hear about it once, about a day before it starts."""
+"""Reminders: members going to a meeting hear about it once, about a day before it starts; members
+who opted in to announcements and have not answered are asked once, some days before."""
 
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from meetings import notifications
@@ -47,4 +50,44 @@ def meeting_reminders_send(*, now=None):
         with transaction.atomic():
             if notifications.notify_meeting_reminder(rsvp):
                 queued += 1
+    return queued
+
+
+def meeting_unanswered_reminders_send(*, now=None):
+    """Ask members who opted in to announcements and have not answered a coming meeting, once.
+
+    Sent UNANSWERED_REMINDER_DAYS_BEFORE days before the meeting starts (0 turns it off), only for
+    announced meetings; anyone who answered (going, waitlisted or not going) is left alone, and
+    the outbox's dedupe key keeps it to one per member and meeting. Return how many were queued.
+    """
+    days = getattr(settings, "UNANSWERED_REMINDER_DAYS_BEFORE", 3)
+    if not days:
+        return 0
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED,
+        announced_at__isnull=False,
+        starts_at__gt=now,
+        starts_at__lte=now + datetime.timedelta(days=days),
+    ).select_related("chapter")
+    queued = 0
+    for meeting in meetings:
+        answered = RSVP.objects.filter(meeting=meeting, member_id=OuterRef("pk"))
+        # Skip those asked already in SQL, rather than letting the dedupe key refuse them each sweep.
+        asked = OutboxMessage.objects.filter(
+            dedupe_key=Concat(Value(f"not_answered:{meeting.pk}:"), Cast(OuterRef("pk"), CharField()))
+        )
+        members = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                memberships__chapter_id=meeting.chapter_id,
+                memberships__announcements_subscribed=True,
+            )
+            .filter(~Exists(answered), ~Exists(asked))
+            .order_by("pk")
+        )
+        for member in members:
+            with transaction.atomic():
+                queued += notifications.notify_not_answered(meeting, member)
     return queued

@@ -117,6 +117,9 @@ def meeting_version(meeting):
             "duration_minutes",
             "description",
             "resources_url",
+            "starts_at",
+            "slides_url",
+            "recording_url",
         )
     )
     return hashlib.sha256(repr((fields, topics, agenda)).encode()).hexdigest()[:32]
@@ -166,19 +169,24 @@ def _check_not_unpublishing_with_people(locked, changes):
         )
 
 
-def meeting_cancel(*, meeting):
+def meeting_cancel(*, meeting, reason=None):
     """Cancel the meeting and tell everyone going or waitlisted; return the meeting.
 
-    RSVPs are kept, so the organizer still sees who was coming. Cancelling twice is refused.
+    `reason` (one line) goes into the cancellation email and onto the meeting page; None keeps the
+    reason already saved. RSVPs are kept, so the organizer still sees who was coming. Cancelling
+    twice is refused.
     """
     with transaction.atomic():
         locked = _lock(meeting)
         if locked.is_cancelled:
             raise ValidationError(_("This meeting is already cancelled."))
         was_scheduled = locked.status == Meeting.Status.SCHEDULED
+        if reason is not None:
+            locked.cancellation_reason = reason.strip()
+            locked.full_clean(exclude=["chapter", "topics"])
         locked.status = Meeting.Status.CANCELLED
         locked.sequence += 1
-        locked.save(update_fields=["status", "sequence", "updated_at"])
+        locked.save(update_fields=["status", "sequence", "cancellation_reason", "updated_at"])
         if was_scheduled:
             # A draft was never announced: nobody to tell.
             notifications.notify_meeting_cancelled(locked)
@@ -186,13 +194,14 @@ def meeting_cancel(*, meeting):
         return meeting
 
 
-def meeting_duplicate_to_next_month(*, meeting):
+def meeting_duplicate_to_next_month(*, meeting, mark_title=False):
     """Plan the same meeting a month later and return the new draft.
 
     The copy falls on the same weekday of the same week of the month (the third Tuesday stays the
     third Tuesday; a fifth one becomes the month's last), at the same local time in the chapter's
     time zone, whatever daylight saving time does. Agenda, topics, venue, capacity and the RSVP
-    window (relative to the start) are copied; RSVPs are not.
+    window (relative to the start) are copied; RSVPs, slides and recordings are not. With
+    `mark_title`, the title says it is a copy, so the organizer sees what to edit.
     """
     tz = meeting.chapter.tzinfo
     start_day = timezone.localtime(meeting.starts_at, tz).date()
@@ -205,9 +214,14 @@ def meeting_duplicate_to_next_month(*, meeting):
         return timezone.make_aware(timezone.localtime(moment, tz).replace(tzinfo=None) + days, tz)
 
     with transaction.atomic():
+        title = meeting.title
+        if mark_title:
+            title = (_("%(title)s (copy)") % {"title": title})[: Meeting._meta.get_field("title").max_length]
         copy = Meeting.objects.create(
             chapter=meeting.chapter,
-            title=meeting.title,
+            title=title,
+            title_fr=meeting.title_fr,
+            description_fr=meeting.description_fr,
             starts_at=shifted(meeting.starts_at),
             ends_at=shifted(meeting.ends_at),
             venue=meeting.venue,
@@ -228,12 +242,175 @@ def meeting_duplicate_to_next_month(*, meeting):
                 kind=item.kind,
                 speaker=item.speaker,
                 speaker_bio=item.speaker_bio,
+                starts_at=item.starts_at,
                 duration_minutes=item.duration_minutes,
                 description=item.description,
             )
             for item in meeting.agenda_items.all()
         )
         return copy
+
+
+def meeting_prefill(*, chapter, now=None):
+    """Return the initial values of a new meeting of this chapter, from its last one.
+
+    The same venue, format, link, capacity, local start and end times and RSVP window, on the
+    same weekday of the same week next month (stepping on a month at a time until it is ahead).
+    Times are naive wall-clock times in the chapter's zone, as the form shows them. A chapter's
+    first meeting gets nothing but the chapter.
+    """
+    now = now or timezone.now()
+    last = chapter.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-starts_at").first()
+    if last is None:
+        return {"chapter": chapter.pk}
+    tz = chapter.tzinfo
+    start = timezone.localtime(last.starts_at, tz).replace(tzinfo=None)
+    day = next_month_same_weekday(start.date())
+    while timezone.make_aware(datetime.datetime.combine(day, start.time()), tz) <= now:
+        day = next_month_same_weekday(day)
+    shift = datetime.timedelta(days=(day - start.date()).days)
+
+    def local(moment):
+        if moment is None:
+            return None
+        return timezone.localtime(moment, tz).replace(tzinfo=None) + shift
+
+    return {
+        "chapter": chapter.pk,
+        "venue": last.venue_id,
+        "format": last.format,
+        "online_url": last.online_url,
+        "capacity": last.capacity,
+        "starts_at": local(last.starts_at),
+        "ends_at": local(last.ends_at),
+        "rsvp_opens_at": local(last.rsvp_opens_at),
+        "rsvp_closes_at": local(last.rsvp_closes_at),
+        "topics": list(last.topics.values_list("pk", flat=True)),
+    }
+
+
+def meeting_publish_gaps(meeting, *, now=None):
+    """Return what keeps this meeting from being published, as sentences an organizer can act on."""
+    now = now or timezone.now()
+    gaps = []
+    if meeting.status != Meeting.Status.DRAFT:
+        gaps.append(
+            _("Only a draft can be published; this meeting is %(status)s.")
+            % {"status": meeting.get_status_display().lower()}
+        )
+    if meeting.starts_at <= now:
+        gaps.append(_("It starts in the past: set a date to come."))
+    if meeting.format in (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID) and meeting.venue_id is None:
+        gaps.append(_("It has no venue."))
+    if meeting.format in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not meeting.online_url:
+        gaps.append(_("It has no online link."))
+    if not meeting.agenda_items.exists():
+        gaps.append(_("It has no agenda: add at least one talk or discussion."))
+    return gaps
+
+
+def announcement_recipients(meeting):
+    """Return the members the meeting's announcement goes to: the chapter's who opted in."""
+    from members.models import Member
+
+    return Member.objects.filter(
+        is_active=True,
+        memberships__chapter_id=meeting.chapter_id,
+        memberships__announcements_subscribed=True,
+    ).order_by("pk")
+
+
+def meeting_publish(*, meeting, announce=False, now=None):
+    """Publish a draft; with `announce`, announce it too. Return how many announcements were queued.
+
+    An incomplete meeting is refused with what is missing; an announcement nobody would receive is
+    refused too. Either refusal leaves the meeting a draft: nothing half done.
+    """
+    with transaction.atomic():
+        locked = _lock(meeting)
+        gaps = meeting_publish_gaps(locked, now=now)
+        if gaps:
+            raise ValidationError(gaps, code="incomplete")
+        locked.status = Meeting.Status.SCHEDULED
+        locked.save(update_fields=["status", "updated_at"])
+        queued = _announce(locked) if announce else 0
+        _refresh(meeting, locked)
+        return queued
+
+
+def meeting_announce(*, meeting):
+    """Announce a scheduled meeting to the chapter's members who opted in; return how many.
+
+    A meeting is announced once: a second call is refused, and each member's email has a dedupe
+    key besides, so even a race sends nobody two.
+    """
+    with transaction.atomic():
+        locked = _lock(meeting)
+        if locked.status != Meeting.Status.SCHEDULED or locked.is_past:
+            raise ValidationError(_("Only a published meeting still to come can be announced."))
+        queued = _announce(locked)
+        _refresh(meeting, locked)
+        return queued
+
+
+def _announce(locked):
+    if locked.announced_at is not None:
+        raise ValidationError(
+            _("This meeting was announced on %(date)s; it is not sent twice.")
+            % {"date": f"{timezone.localtime(locked.announced_at, locked.chapter.tzinfo):%Y-%m-%d %H:%M}"},
+            code="announced",
+        )
+    members = list(announcement_recipients(locked))
+    if not members:
+        raise ValidationError(
+            _(
+                "No member of this chapter has opted in to meeting announcements, "
+                "so there is nobody to announce it to."
+            ),
+            code="no_recipients",
+        )
+    locked.announced_at = timezone.now()
+    locked.save(update_fields=["announced_at", "updated_at"])
+    return notifications.notify_meeting_announced(locked, members)
+
+
+MESSAGE_AUDIENCES = {
+    "going": (RSVP.Status.GOING,),
+    "waitlisted": (RSVP.Status.WAITLISTED,),
+    "both": (RSVP.Status.GOING, RSVP.Status.WAITLISTED),
+}
+MESSAGE_MAX_LENGTH = 2000
+
+
+def meeting_message_recipients(meeting, audience):
+    return meeting.rsvps.filter(status__in=MESSAGE_AUDIENCES[audience], member__is_active=True)
+
+
+def meeting_message_people(*, meeting, message, audience="going"):
+    """Email the organizers' short message to the people going and/or waitlisted; return how many.
+
+    An empty message, a cancelled meeting or nobody to write to is refused, with nothing queued.
+    """
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError(_("Write the message first."), code="empty")
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the message under %(count)d characters.") % {"count": MESSAGE_MAX_LENGTH}, code="long"
+        )
+    if audience not in MESSAGE_AUDIENCES:
+        raise ValidationError(_("Choose who receives the message."), code="audience")
+    with transaction.atomic():
+        locked = _lock(meeting)
+        if locked.is_cancelled:
+            raise ValidationError(_("This meeting is cancelled; its members were told already."))
+        rsvps = list(meeting_message_recipients(locked, audience).select_related("member").order_by("pk"))
+        if not rsvps:
+            raise ValidationError(
+                _("Nobody is on this list yet, so the message was not sent."), code="no_recipients"
+            )
+        notifications.notify_people_going(locked, rsvps, message)
+        return len(rsvps)
 
 
 def next_month_same_weekday(day):

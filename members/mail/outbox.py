@@ -66,6 +66,7 @@ def outbox_queue(
     from_email=None,
     reply_to=None,
     compose=None,
+    bulk=False,
 ):
     """Record one email; queue its send for after the current transaction commits.
 
@@ -75,6 +76,7 @@ def outbox_queue(
     and is kept on the row.
 
     With a `dedupe_key` already used, record nothing and return None: that email went out before.
+    `bulk` sends it on the bulk queue (announcements), so it never delays a confirmation.
     """
     if language is None:
         language = member.preferred_language if member else settings.LANGUAGE_CODE
@@ -113,7 +115,7 @@ def outbox_queue(
             return None
     else:
         row.save()
-    transaction.on_commit(lambda: enqueue(row.pk))
+    transaction.on_commit(lambda: enqueue(row.pk, queue=BULK_QUEUE if bulk else None))
     return row
 
 
@@ -148,11 +150,15 @@ def _compose(row):
 SEND_TASK = "members.tasks.send_outbox_message"
 
 
-def enqueue(message_pk):
-    """Queue the send task; if the broker is unreachable, leave the row to the sweeper."""
+BULK_QUEUE = "bulk"
+
+
+def enqueue(message_pk, queue=None):
+    """Queue the send task (on `queue`, else its own); if the broker is down, leave it to the sweeper."""
+    options = {"queue": queue} if queue else {}
     try:
         # No publish retries: an RSVP must not wait on a broker that is down.
-        task_named(SEND_TASK).apply_async((message_pk,), retry=False)
+        task_named(SEND_TASK).apply_async((message_pk,), retry=False, **options)
     except Exception:  # any broker or connection error: the row is safe in the database
         logger.warning("Could not queue email %s; the sweeper will send it.", message_pk, exc_info=True)
 

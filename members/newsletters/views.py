@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -11,6 +12,7 @@ from chapters.models import Chapter
 from members.forms import NewsletterPreferencesForm
 from members.mail.tokens import BadToken, read_unsubscribe_token
 from members.models import Member, Membership
+from members.newsletters.announcements import AnnouncementPreferencesForm, announcement_preferences_update
 from members.newsletters.subscriptions import membership_unsubscribe, newsletter_preferences_update
 
 
@@ -48,12 +50,17 @@ def preferences(request):
     )
     if request.method == "POST":
         form = NewsletterPreferencesForm(request.POST, memberships=memberships)
-        if not form.is_valid():
+        announcements = AnnouncementPreferencesForm(request.POST, memberships=memberships)
+        if not form.is_valid() or not announcements.is_valid():
             messages.error(request, _("That choice was not valid; nothing was changed."))
             return redirect("mail:preferences")
-        newsletter_preferences_update(
-            member=request.user, subscribed_chapter_ids=form.cleaned_data["newsletter"]
-        )
+        with transaction.atomic():
+            newsletter_preferences_update(
+                member=request.user, subscribed_chapter_ids=form.cleaned_data["newsletter"]
+            )
+            announcement_preferences_update(
+                member=request.user, chapter_ids=announcements.cleaned_data["announcements"]
+            )
         messages.success(request, _("Your email preferences are saved."))
         return redirect("mail:preferences")
     return render(request, "mail/preferences.html", {"memberships": memberships})
