@@ -16,6 +16,9 @@ from tests.factories import MeetingFactory, RSVPFactory
 
 pytestmark = pytest.mark.django_db
 
+#: Session, user, roles, meeting, totals, RSVPs, guests: the same however many answered.
+RSVP_LIST_QUERIES = 8
+
 
 def _url(name, meeting, **query):
     url = reverse(f"admin:meetings_{name}", kwargs={"meeting_id": meeting.pk})
@@ -215,3 +218,16 @@ def test_walk_in_guest_invite_by_a_volunteer_sends_nothing(client, tonight, volu
     client.force_login(volunteer)
     client.post(_url("guest_invite", tonight), {"guest": guest.pk})
     assert not OutboxMessage.objects.filter(to_email="nell@example.org").exists()
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_rsvp_list_query_count_stays_the_same_with_more_rsvps(
+    client, full_meeting, organizer, django_assert_num_queries, extra
+):
+    for _ in range(extra):
+        RSVPFactory(meeting=full_meeting, status=RSVP.Status.NOT_GOING)
+    WalkInGuest.objects.create(meeting=full_meeting, name="Gus Guest", email="gus@example.org")
+    client.force_login(organizer)
+    client.get(_url("rsvp_list", full_meeting))  # the session and role caches warm up
+    with django_assert_num_queries(RSVP_LIST_QUERIES):
+        assert client.get(_url("rsvp_list", full_meeting)).status_code == 200
