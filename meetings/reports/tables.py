@@ -62,16 +62,27 @@ class Table:
 
     @property
     def cells(self):
-        """Return the rows a web page shows as (value, is_figure) pairs; the CSV has them all."""
+        """Return the rows a web page shows as (value, is_figure, column header); the CSV has them all.
+
+        The header labels each figure when a phone shows a row as a card (static/css/reports.css).
+        """
         numeric = self.numeric_columns
         return [
-            [(display(cell), figure) for cell, figure in zip(row, numeric, strict=True)]
+            [
+                (display(cell), figure, header)
+                for cell, figure, header in zip(row, numeric, self.headers, strict=True)
+            ]
             for row in self.rows[:HTML_ROW_LIMIT]
         ]
 
     @property
     def wide(self):
         return len(self.headers) > 4
+
+    @property
+    def stacks(self):
+        """Whether a phone shows each row as a card: four columns of words do not fit 390 pixels."""
+        return len(self.headers) >= 4
 
 
 def percent(share):

@@ -1,8 +1,9 @@
-"""The liaison's report pages on a phone (390x844), English and French: no sideways scrolling,
-valid HTML (Nu checker) and axe's WCAG 2.1 AA rules."""
+"""The liaison's report pages on a phone (390x844), English and French: no sideways scrolling of the
+page or of any table, valid HTML (Nu checker) and axe's WCAG 2.1 AA rules."""
 
 import datetime
 import json
+import pathlib
 import subprocess
 
 import pytest
@@ -13,6 +14,8 @@ from community.models import MeetingNote
 from tests.factories import MemberFactory, SponsorLiaisonFactory, SponsorshipFactory, TopicFactory
 from tests.meetings.reports.test_sponsor_summary import COMMENT, PERIOD, _meeting, _rate
 from tests.support.page_checks import AXE_JS, VNU_JAR, axe_violations
+
+SHOTS = pathlib.Path(settings.BASE_DIR) / "test-results" / "reports"
 
 pytestmark = [
     pytest.mark.e2e,
@@ -77,9 +80,20 @@ def test_report_pages_fit_a_phone_and_pass_nu_and_axe_in_both_languages(
         file = tmp_path / f"page{len(saved)}.html"
         file.write_bytes(response.body())
         saved.append(str(file))
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        name = path.strip("/").split("?")[0].replace("/", "-")
+        page.screenshot(path=str(SHOTS / f"phone-{name}.png"), full_page=True)
         width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         if width[0] > width[1]:
             overflowing[path] = width
+        # Nor any table within its own region: wide tables become one card per row on a phone.
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('.report-scroll')]
+                .filter((region) => region.scrollWidth > region.clientWidth + 1)
+                .map((region) => region.querySelector('table').dataset.table)"""
+        )
+        if wide:
+            overflowing[f"{path} tables"] = wide
         found = axe_violations(page)
         if found:
             axe[path] = found
