@@ -231,3 +231,9 @@ def test_rsvp_list_query_count_stays_the_same_with_more_rsvps(
     client.get(_url("rsvp_list", full_meeting))  # the session and role caches warm up
     with django_assert_num_queries(RSVP_LIST_QUERIES):
         assert client.get(_url("rsvp_list", full_meeting)).status_code == 200
+
+
+def test_meeting_change_page_links_to_its_rsvp_list(client, full_meeting, organizer):
+    client.force_login(organizer)
+    html = client.get(reverse("admin:meetings_meeting_change", args=[full_meeting.pk])).text
+    assert f'href="{_url("rsvp_list", full_meeting)}"' in html
