@@ -167,3 +167,51 @@ def test_door_phone_search_check_in_reload_no_match_and_same_names(
 
     assert {name: found for name, found in axe.items() if found} == {}
     assert _nu_errors(saved) == []
+
+
+# The phone's camera and the browser's QR reader, stood in for: a canvas stream as the camera, and a
+# BarcodeDetector that "sees" the ticket URL the test puts in window.__ticket.
+FAKE_CAMERA = """
+window.BarcodeDetector = class {
+  static async getSupportedFormats() { return ["qr_code"]; }
+  async detect() { return window.__ticket ? [{ rawValue: window.__ticket }] : []; }
+};
+navigator.mediaDevices.getUserMedia = async () => {
+  const canvas = document.createElement("canvas");
+  canvas.getContext("2d").fillRect(0, 0, 10, 10);
+  return canvas.captureStream();
+};
+"""
+
+
+def test_door_phone_scan_opens_the_scanned_members_check_in(browser, live_server, tonight):
+    from meetings.checkin.links import checkin_url
+
+    grace = RSVP.objects.get(member__display_name="Grace Hopper")
+    base = live_server.url
+    door = f"/checkin/{tonight.pk}/"
+    phone = browser.new_context(**PHONE)
+    phone.add_init_script(FAKE_CAMERA)
+    page = phone.new_page()
+    _log_in(page, base, "", "volunteer@example.org", door)
+    # A code that is not a ticket of this meeting is named as such, and nothing opens.
+    page.get_by_role("button", name="Scan a ticket").tap()
+    page.evaluate("window.__ticket = 'https://elsewhere.example/'")
+    expect(page.locator("[data-scanner-status]")).to_have_text("This code is not a ticket for this meeting.")
+    # The ticket holds the site's public address; the page opens its path on the site it is on.
+    page.evaluate(f"window.__ticket = {checkin_url(grace)!r}")
+    page.wait_for_url(f"{base}/checkin/{tonight.pk}/r/**")
+    expect(page.get_by_role("heading", name="Grace Hopper")).to_be_visible()
+    page.get_by_role("button", name="Check in Grace Hopper").tap()
+    expect(page.locator("#checkin-status")).to_contain_text("Grace Hopper is checked in.")
+    phone.close()
+
+
+def test_door_phone_without_a_qr_reader_shows_no_scan_button(browser, live_server, tonight):
+    phone = browser.new_context(**PHONE)
+    phone.add_init_script("delete window.BarcodeDetector;")
+    page = phone.new_page()
+    _log_in(page, live_server.url, "", "volunteer@example.org", f"/checkin/{tonight.pk}/")
+    expect(page.get_by_label("Find a member by name or email")).to_be_visible()
+    expect(page.get_by_role("button", name="Scan a ticket")).to_be_hidden()
+    phone.close()
