@@ -86,7 +86,7 @@ def test_liaison_report_shows_feedback_by_topic_without_comments(client, chapter
     client.force_login(liaison)
     page = client.get(reverse("reports:chapter", kwargs={"slug": chapter.slug}) + PERIOD).text
     assert "Attendance and feedback by topic" in page
-    assert '<td class="text-end">4.5</td>' in page
+    assert '<td class="text-end" data-label="Average rating (1 to 5)">4.5</td>' in page
     assert COMMENT not in page
 
     rows = _csv(client, chapter, "topics")
