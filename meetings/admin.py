@@ -72,6 +72,14 @@ def label_file_inputs(form):
             field.widget.attrs.setdefault("aria-label", str(field.label))
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden field in an admin fieldset (the agenda position, the edit version): the admin
+    draws a label for its row, which must then point at no control (Nu)."""
+
+    def id_for_label(self, id_):
+        return ""
+
+
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
@@ -89,7 +97,7 @@ class AgendaItemForm(forms.ModelForm):
             "recording_url",
         ]
         # The order comes from dragging or the up/down buttons (admin_agenda.js), never typed.
-        widgets = {"position": forms.HiddenInput(attrs={"data-agenda-position": ""})}
+        widgets = {"position": UnlabelledHiddenInput(attrs={"data-agenda-position": ""})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +132,7 @@ class AgendaItemInline(ChapterScopedStackedInline):
 class MeetingAdminForm(forms.ModelForm):
     # What the editor saw: a save from a form opened before someone else's change is refused,
     # rather than writing back the old guest count, capacity or status it still shows.
-    edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_version = forms.CharField(widget=UnlabelledHiddenInput, required=False)
 
     class Meta:
         model = Meeting

@@ -6,6 +6,8 @@ import datetime
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -343,3 +345,31 @@ def test_member_ticks_announcements_on_the_preferences_page_with_consent_recorde
     assert membership.announcements_consent_at is not None
     assert membership.announcements_consent_source == Membership.Source.WEBSITE
     assert membership.newsletter_subscribed is False
+
+
+def test_meeting_page_links_each_talks_slides_and_recording_from_the_editor(client, world):
+    meeting = world["objects"]["meetings.meeting"]
+    AgendaItemFactory(
+        meeting=meeting,
+        title="Replicas",
+        slides_url="https://slides.example.org/replicas",
+        recording_url="https://video.example.org/replicas",
+    )
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert 'href="https://slides.example.org/replicas"' in page
+    assert 'href="https://video.example.org/replicas"' in page
+    assert "Slides: Replicas" in page and "Recording: Replicas" in page
+
+
+def test_publish_page_queries_do_not_grow_with_recipients_or_talks(client, organizer, draft, toronto):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(_url("publish", draft)).status_code == 200
+        return len(captured)
+
+    _opted_in(toronto, "first@example.org")
+    few = queries()
+    for n in range(15):
+        _opted_in(toronto, f"more{n}@example.org")
+        AgendaItemFactory(meeting=draft, title=f"Talk {n}")
+    assert queries() == few
