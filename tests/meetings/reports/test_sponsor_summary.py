@@ -216,3 +216,19 @@ def test_network_report_merges_feedback_by_topic_across_chapters(client, chapter
     assert by_topic["PowerShell"][-2:] == ["3", "3.33"]
     page = client.get(reverse("reports:network") + PERIOD).text
     assert "TWSUG comment" not in page and COMMENT not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("?from=2025-13-01&to=2025-12-31", 400),
+        ("?from=2025-12-31&to=2025-01-01", 400),
+        ("?from=2019-01-01&to=2019-12-31", 403),
+    ],
+)
+def test_pdf_summary_refuses_bad_or_unsponsored_periods(client, chapter, liaison, query, status):
+    client.force_login(liaison)
+    response = client.get(reverse("reports:chapter_pdf", kwargs={"slug": chapter.slug}) + query)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("text/html")
+    assert not ReportAccessLog.objects.filter(format="pdf").exists()
