@@ -373,3 +373,29 @@ def test_publish_page_queries_do_not_grow_with_recipients_or_talks(client, organ
         _opted_in(toronto, f"more{n}@example.org")
         AgendaItemFactory(meeting=draft, title=f"Talk {n}")
     assert queries() == few
+
+
+@pytest.mark.parametrize("user", ["other_organizer", "volunteer", "member"])
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("publish", {"announce": "no"}),
+        ("message", {"audience": "going", "message": "Hi", "send": "yes"}),
+        ("duplicate", {}),
+        ("cancel", {"reason": "Because."}),
+    ],
+)
+def test_editor_buttons_change_nothing_for_anyone_but_the_chapters_organizers(
+    client, world, draft, user, action, data
+):
+    client.force_login(world["users"][user])
+    meeting = world["objects"]["meetings.meeting"] if action in ("message", "cancel") else draft
+    before = Meeting.objects.count()
+    response = client.post(_url(action, meeting), data)
+    assert response.status_code in (302, 403, 404)
+    if response.status_code == 302:
+        assert "/login/" in response["Location"]
+    meeting.refresh_from_db()
+    assert meeting.status == (Meeting.Status.SCHEDULED if meeting != draft else Meeting.Status.DRAFT)
+    assert Meeting.objects.count() == before
+    assert not OutboxMessage.objects.filter(kind__in=["message_going", "meeting_cancelled"]).exists()
