@@ -265,3 +265,34 @@ def test_organizer_plans_announces_messages_duplicates_and_cancels(
 
 def _text(message):
     return message.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("language", ["en"])
+def test_editor_end_follows_start_and_agenda_times_and_order_follow_the_page(
+    browser, live_server, chapter, language
+):
+    admin = _log_in(
+        browser.new_context(viewport=VIEWPORTS["laptop"]), live_server.url, "", "organizer@example.org"
+    )
+    admin.goto(f"{live_server.url}/admin/meetings/meeting/add/")
+    # Last month's meeting lasted two hours: the end keeps that length when the start moves.
+    admin.locator("#id_starts_at_1").fill("19:00")
+    admin.locator("#id_starts_at_1").dispatch_event("change")
+    expect(admin.locator("#id_ends_at_1")).to_have_value("21:00")
+    assert admin.locator("#id_ends_at_0").input_value() == admin.locator("#id_starts_at_0").input_value()
+    # Start times computed from the meeting's start and the durations before each item.
+    admin.locator("#id_agenda_items-0-title").fill("First")
+    admin.locator("#id_agenda_items-0-duration_minutes").fill("30")
+    admin.locator("#id_agenda_items-1-title").fill("Second")
+    expect(admin.locator("#id_agenda_items-0-starts_at")).to_have_attribute("placeholder", "19:00")
+    expect(admin.locator("#id_agenda_items-1-starts_at")).to_have_attribute("placeholder", "19:30")
+    # "Move up" on the second item puts it first; positions follow the page, nothing is typed.
+    admin.locator("#agenda_items-1 .agenda-move[data-step='-1']").click()
+    expect(admin.locator("#agenda_items-1 input[name$='-position']")).to_have_value("1")
+    expect(admin.locator("#agenda_items-0 input[name$='-position']")).to_have_value("2")
+    expect(admin.locator("#id_agenda_items-1-starts_at")).to_have_attribute("placeholder", "19:00")
+    admin.locator("#id_title").fill("Reordered")
+    admin.locator("input[name=_save]").click()
+    admin.wait_for_load_state()
+    meeting = Meeting.objects.get(title="Reordered")
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Second", "First"]
