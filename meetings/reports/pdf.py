@@ -20,7 +20,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from itprosig.dates import format_date as date_format
-from meetings.reports.tables import display, percent
+from meetings.reports.tables import display, percent, with_sign
 
 #: Rows of the topic table the page has room for.
 TOPIC_ROWS = 10
@@ -44,9 +44,15 @@ def _escape(text):
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _table(headers, rows, widths):
+def _table(headers, rows, widths, signed=()):
     data = [[Paragraph(f"<b>{_escape(h)}</b>", _CELL) for h in headers]]
-    data += [[Paragraph(_escape(_text(cell)), _CELL) for cell in row] for row in rows]
+    data += [
+        [
+            Paragraph(_escape((with_sign(cell) or "—") if i in signed else _text(cell)), _CELL)
+            for i, cell in enumerate(row)
+        ]
+        for row in rows
+    ]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -147,7 +153,7 @@ def _story(report, tables, width):
             Spacer(1, 6),
             _para(comparison.caption, _STYLES["Heading4"]),
             _para(comparison.note),
-            _table(comparison.headers, comparison.rows, widths),
+            _table(comparison.headers, comparison.rows, widths, comparison.signed),
         ]
     months, topics = tables["months"], tables["topics"]
     story += [Spacer(1, 6), _para(months.caption, _STYLES["Heading4"]), _month_chart(months, width)]

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from itprosig.csv import csv_download, neutralize  # noqa: F401 (neutralize: the reports' cell rule)
@@ -26,6 +27,14 @@ class Month(datetime.date):
 
 def month(day):
     return Month(day.year, day.month, 1)
+
+
+def with_sign(value):
+    """Return a change as text with its sign ("+3", "-1,5" in French), or None."""
+    if value is None:
+        return None
+    text = number_format(value, decimal_pos=1 if isinstance(value, float) else None)
+    return f"+{text}" if value > 0 else text
 
 
 def display(value):
@@ -47,6 +56,8 @@ class Table:
     chart_value: int | None = None
     chart_label: int = 0
     note: str = ""
+    #: Columns of changes, shown with their sign (+3, -1) on the page; the CSV keeps plain numbers.
+    signed: tuple = ()
 
     @property
     def numeric_columns(self):
@@ -69,8 +80,8 @@ class Table:
         numeric = self.numeric_columns
         return [
             [
-                (display(cell), figure, header)
-                for cell, figure, header in zip(row, numeric, self.headers, strict=True)
+                (with_sign(cell) if i in self.signed else display(cell), figure, header)
+                for i, (cell, figure, header) in enumerate(zip(row, numeric, self.headers, strict=True))
             ]
             for row in self.rows[:HTML_ROW_LIMIT]
         ]
@@ -174,6 +185,7 @@ def comparison_table(report):
         _("Compared with the previous period"),
         [_("Measure"), _("This period"), _("Previous period"), _("Change")],
         [[label, now, before, _change(now, before)] for label, now, before in measures],
+        signed=(3,),
         note=_(
             "The previous period has the same number of days and ends the day before this one "
             "starts: %(first)s to %(last)s."

@@ -104,6 +104,7 @@ def test_liaison_report_shows_feedback_by_topic_without_comments(client, chapter
     assert "Attendance\n6\nMembers checked in at the door" in text
     assert "Returning attendees\n1\nHad come to the chapter before the period." in text
     assert "Dec. 29, 2024 to June 30, 2025" in text
+    assert "Attendance (members checked in and guests)\n6\n3\n+3" in text
     assert COMMENT not in text and "Bob" not in text
 
 
@@ -139,6 +140,9 @@ def test_previous_period_comparison_counts_the_period_just_before(client, chapte
     page = client.get(reverse("reports:chapter", kwargs={"slug": chapter.slug}) + PERIOD).text
     assert "Compared with the previous period" in page
     assert "Dec. 29, 2024" in page
+    # Changes read with their sign on the page; the CSV keeps plain numbers.
+    assert 'data-label="Change">+3<' in page
+    assert 'data-label="Change">0.0<' in page
 
 
 def test_liaison_gets_no_comparison_before_the_sponsorship(client, chapter, liaison):
