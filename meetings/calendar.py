@@ -55,6 +55,7 @@ def agenda_schedule(meeting):
     start = meeting.starts_at.astimezone(meeting.chapter.tzinfo)
     schedule = []
     for item in meeting.agenda_items.all():
+        start = item.starts_from(start)
         schedule.append((start, item))
         start += datetime.timedelta(minutes=item.duration_minutes)
     return schedule

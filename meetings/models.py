@@ -225,6 +225,14 @@ class AgendaItem(models.Model):
     def __str__(self):
         return self.title
 
+    def starts_from(self, previous_end):
+        """Return when this item starts: the time typed in the editor, on the same day and in the
+        same zone as `previous_end` (an aware local time), or else `previous_end` itself."""
+        if self.starts_at is None:
+            return previous_end
+        typed = self.starts_at
+        return previous_end.replace(hour=typed.hour, minute=typed.minute, second=0, microsecond=0)
+
 
 class RSVP(models.Model):
     class Status(models.TextChoices):

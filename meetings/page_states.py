@@ -23,6 +23,7 @@ def agenda_with_times(meeting):
     start = meeting.local_starts_at
     agenda = []
     for item in meeting.agenda_items.all():
+        start = item.starts_from(start)
         agenda.append((item, start))
         start += datetime.timedelta(minutes=item.duration_minutes)
     return agenda

@@ -399,3 +399,18 @@ def test_editor_buttons_change_nothing_for_anyone_but_the_chapters_organizers(
     assert meeting.status == (Meeting.Status.SCHEDULED if meeting != draft else Meeting.Status.DRAFT)
     assert Meeting.objects.count() == before
     assert not OutboxMessage.objects.filter(kind__in=["message_going", "meeting_cancelled"]).exists()
+
+
+def test_agenda_start_time_typed_in_the_editor_is_the_one_members_see(world):
+    from meetings.calendar import agenda_schedule
+    from meetings.page_states import agenda_with_times
+
+    meeting = world["objects"]["meetings.meeting"]
+    local = meeting.local_starts_at
+    AgendaItemFactory(meeting=meeting, position=1, title="Welcome", duration_minutes=15)
+    AgendaItemFactory(meeting=meeting, position=2, title="Keynote", starts_at=datetime.time(19, 45))
+    AgendaItemFactory(meeting=meeting, position=3, title="Q&A", duration_minutes=20)
+    times = [(item.title, f"{start:%H:%M}") for item, start in agenda_with_times(meeting)]
+    assert times == [("Welcome", f"{local:%H:%M}"), ("Keynote", "19:45"), ("Q&A", "20:30")]
+    # The calendar's agenda (the .ics and Google link) reads the same times.
+    assert [f"{start:%H:%M}" for start, _item in agenda_schedule(meeting)] == [t for _title, t in times]
