@@ -64,6 +64,9 @@ def member_export(member):
                     if membership.newsletter_unsubscribed_at
                     else None
                 ),
+                "announcements_subscribed": membership.announcements_subscribed,
+                "announcements_consent_at": _iso(membership.announcements_consent_at),
+                "announcements_consent_source": membership.announcements_consent_source,
             }
             for membership in memberships_of(member)
         ],

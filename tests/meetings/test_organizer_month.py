@@ -414,3 +414,19 @@ def test_agenda_start_time_typed_in_the_editor_is_the_one_members_see(world):
     assert times == [("Welcome", f"{local:%H:%M}"), ("Keynote", "19:45"), ("Q&A", "20:30")]
     # The calendar's agenda (the .ics and Google link) reads the same times.
     assert [f"{start:%H:%M}" for start, _item in agenda_schedule(meeting)] == [t for _title, t in times]
+
+
+def test_member_export_holds_the_announcements_consent(client, world):
+    import json
+
+    member = world["users"]["member"]
+    Membership.objects.filter(member=member).update(
+        announcements_subscribed=True,
+        announcements_consent_at=timezone.now(),
+        announcements_consent_source=Membership.Source.WEBSITE,
+    )
+    client.force_login(member)
+    (membership,) = json.loads(client.get(reverse("members:export")).content)["memberships"]
+    assert membership["announcements_subscribed"] is True
+    assert membership["announcements_consent_source"] == "website"
+    assert membership["announcements_consent_at"]
