@@ -1,7 +1,51 @@
+import zoneinfo
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chapters.models import Chapter
+
 from .models import Member
+
+# Region groups of the time-zone picker, in the order shown after the chapters' own zones.
+ZONE_REGIONS = {
+    "America": _("Americas"),
+    "Europe": _("Europe"),
+    "Africa": _("Africa"),
+    "Asia": _("Asia"),
+    "Australia": _("Australia"),
+    "Pacific": _("Pacific"),
+    "Atlantic": _("Atlantic"),
+    "Indian": _("Indian Ocean"),
+    "Antarctica": _("Antarctica"),
+}
+OTHER_ZONES = _("Other")
+
+
+def _zone_label(name):
+    return name.replace("_", " ")
+
+
+def _chapter_zones():
+    """Return the zones the chapters meet in, North American first, then by name."""
+    names = {str(zone) for zone in Chapter.objects.values_list("time_zone", flat=True).distinct()}
+    return sorted(names, key=lambda name: (not name.startswith("America/"), name))
+
+
+def time_zone_choices():
+    """Return the picker's choices: the chapters' zones first, then every zone grouped by region."""
+    likely = _chapter_zones()
+    groups = {region: [] for region in [*ZONE_REGIONS, None]}
+    for name in sorted(zoneinfo.available_timezones() - set(likely)):
+        region = name.split("/", 1)[0]
+        if "/" not in name or region not in ZONE_REGIONS:
+            region = None
+        groups[region].append((name, _zone_label(name)))
+    choices = [(_("Zones of our chapters"), [(name, _zone_label(name)) for name in likely])] if likely else []
+    for region, zones in groups.items():
+        if zones:
+            choices.append((ZONE_REGIONS.get(region, OTHER_ZONES), zones))
+    return choices
 
 
 class JoinForm(forms.Form):
@@ -45,6 +89,10 @@ class ProfileForm(forms.ModelForm):
             ),
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -8,6 +10,11 @@ from timezone_field import TimeZoneField
 
 from chapters.models import Chapter
 from itprosig.validators import no_control_characters
+
+
+def new_calendar_token():
+    """Return a fresh, unguessable secret for a personal calendar feed's address."""
+    return secrets.token_urlsafe(32)
 
 
 class MemberManager(BaseUserManager):
@@ -48,6 +55,11 @@ class Member(AbstractBaseUser, PermissionsMixin):
     )
     show_name_on_attendee_lists = models.BooleanField(
         _("show my name on public attendee lists"), default=False
+    )
+    # The secret in the address of the member's personal calendar feed (/me/calendar/<token>.ics),
+    # replaced (and the old address dead) when the member asks for a new address.
+    calendar_token = models.CharField(
+        _("calendar feed secret"), max_length=64, default=new_calendar_token, db_index=True, editable=False
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

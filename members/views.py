@@ -2,19 +2,23 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from itprosig.page_cache import cache_member_page
+from meetings import member_feed
 from meetings import selectors as meeting_selectors
 
 from . import selectors
+from .calendar_feed import member_calendar_token_renew, member_for_calendar_token
 from .forms import DeleteAccountForm, ProfileForm
 from .services import PROFILE_FIELDS, member_close_account, member_profile_update
 
@@ -28,11 +32,38 @@ def me(request):
         "members/me.html",
         {
             "memberships": selectors.memberships_of(member),
-            "upcoming_rsvps": meeting_selectors.member_upcoming_rsvps(member),
+            "upcoming_rsvps": member_feed.member_upcoming_tickets(member),
+            "calendar_feed_url": _calendar_feed_url(member),
             "past_rsvps": meeting_selectors.member_past_rsvps(member),
             "interests": member.chapter_interests.select_related("chapter").order_by("chapter__name"),
         },
     )
+
+
+def _calendar_feed_url(member):
+    # Calendar apps read the feed, not this browser: give them the site's own address.
+    path = reverse("members:calendar_feed", kwargs={"token": member.calendar_token})
+    return f"{settings.SITE_URL}{path}"
+
+
+def calendar_feed(request, token):
+    """The member's personal feed; the secret in the address stands in for a login."""
+    member = member_for_calendar_token(token)
+    if member is None:
+        raise Http404
+    with translation.override(member.preferred_language):
+        body = member_feed.member_feed_ics(member)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_renew(request):
+    member_calendar_token_renew(request.user)
+    messages.success(request, _("Your calendar feed has a new address; the old one no longer works."))
+    return redirect(reverse("members:me") + "#calendar-heading")
 
 
 @login_required

@@ -1,0 +1,178 @@
+"""/me/: each RSVP with its state and QR ticket, the personal calendar feed, the time-zone picker."""
+
+import base64
+import datetime
+import io
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from PIL import Image
+
+from meetings.checkin.links import checkin_qr_png
+from meetings.models import RSVP, Meeting
+from tests.factories import ChapterFactory, MeetingFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 12
+
+
+def _me(client):
+    cache.clear()
+    return client.get(reverse("members:me")).content.decode()
+
+
+def _feed_path(member):
+    member.refresh_from_db()
+    return reverse("members:calendar_feed", kwargs={"token": member.calendar_token})
+
+
+def _rsvp(meeting, member, status=RSVP.Status.GOING, **extra):
+    if status == RSVP.Status.WAITLISTED:
+        extra.setdefault("waitlisted_at", timezone.now())
+    return RSVP.objects.create(meeting=meeting, member=member, status=status, **extra)
+
+
+def test_me_shows_each_upcoming_rsvp_with_its_qr_ticket(member_client):
+    meeting = MeetingFactory(title="Zero trust in practice")
+    rsvp = _rsvp(meeting, member_client.member)
+    page = _me(member_client)
+    assert "Zero trust in practice" in page and "Going" in page
+    expected = "data:image/png;base64," + base64.b64encode(checkin_qr_png(rsvp, scale=4)).decode()
+    assert f'src="{expected}"' in page
+    image = Image.open(io.BytesIO(checkin_qr_png(rsvp, scale=4)))
+    assert image.width == image.height
+
+
+def test_me_shows_the_waitlist_place(member_client):
+    meeting = MeetingFactory(capacity=1)
+    now = timezone.now()
+    _rsvp(meeting, MemberFactory())
+    _rsvp(meeting, MemberFactory(), RSVP.Status.WAITLISTED, waitlisted_at=now - datetime.timedelta(hours=2))
+    _rsvp(meeting, MemberFactory(), RSVP.Status.WAITLISTED, waitlisted_at=now - datetime.timedelta(hours=1))
+    _rsvp(meeting, member_client.member, RSVP.Status.WAITLISTED, waitlisted_at=now)
+    assert "Waitlisted · place 3" in _me(member_client)
+
+
+def test_me_gives_no_ticket_for_a_cancelled_meeting(member_client):
+    meeting = MeetingFactory(title="Called off", status=Meeting.Status.CANCELLED)
+    _rsvp(meeting, member_client.member)
+    page = _me(member_client)
+    assert "Called off" in page and "Cancelled" in page
+    assert "data:image/png" not in page
+
+
+def test_me_past_meetings_say_attended_or_no_show(member_client):
+    past = timezone.now() - datetime.timedelta(days=10)
+    came = MeetingFactory(title="Came to this", starts_at=past)
+    missed = MeetingFactory(title="Missed this", starts_at=past - datetime.timedelta(days=30))
+    _rsvp(came, member_client.member, checked_in_at=past)
+    _rsvp(missed, member_client.member)
+    page = _me(member_client)
+    assert "Came to this</a>" in page and "attended" in page
+    assert "no-show" in page
+
+
+def test_me_query_count_stays_constant_with_rsvps(member_client):
+    def count():
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert member_client.get(reverse("members:me")).status_code == 200
+        return len(captured)
+
+    _rsvp(MeetingFactory(), member_client.member)
+    one = count()
+    for _n in range(19):
+        chapter = ChapterFactory()
+        member_client.member.memberships.create(chapter=chapter)
+        _rsvp(MeetingFactory(chapter=chapter), member_client.member)
+    assert count() == one <= MAX_QUERIES
+
+
+def test_personal_feed_holds_the_members_going_and_waitlisted_meetings_only(client, verified_member):
+    going = MeetingFactory(title="Going to this")
+    waitlisted = MeetingFactory(title="Waiting for this")
+    declined = MeetingFactory(title="Said no to this")
+    draft = MeetingFactory(title="Still a draft", status=Meeting.Status.DRAFT)
+    other = MeetingFactory(title="Someone else's")
+    _rsvp(going, verified_member)
+    _rsvp(waitlisted, verified_member, RSVP.Status.WAITLISTED)
+    _rsvp(declined, verified_member, RSVP.Status.NOT_GOING)
+    _rsvp(draft, verified_member)
+    _rsvp(other, MemberFactory())
+    response = client.get(_feed_path(verified_member))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    summaries = {str(event["SUMMARY"]) for event in Calendar.from_ical(response.content).walk("VEVENT")}
+    assert summaries == {
+        f"{going.chapter.name}: Going to this",
+        f"{waitlisted.chapter.name}: Waiting for this",
+    }
+
+
+def test_new_feed_address_makes_the_old_one_answer_404(member_client):
+    _rsvp(MeetingFactory(), member_client.member)
+    old = _feed_path(member_client.member)
+    assert member_client.get(old).status_code == 200
+    response = member_client.post(reverse("members:calendar_feed_renew"), follow=True)
+    assert "new address" in response.content.decode()
+    new = _feed_path(member_client.member)
+    assert new != old
+    assert member_client.get(old).status_code == 404
+    assert member_client.get(new).status_code == 200
+    assert new in _me(member_client)
+
+
+def test_feed_with_a_made_up_secret_answers_404(client, verified_member):
+    assert client.get(reverse("members:calendar_feed", kwargs={"token": "not-a-secret"})).status_code == 404
+
+
+def test_feed_of_a_closed_account_answers_404(client, verified_member):
+    path = _feed_path(verified_member)
+    verified_member.is_active = False
+    verified_member.save()
+    assert client.get(path).status_code == 404
+
+
+def test_new_feed_address_needs_a_post(member_client):
+    old = _feed_path(member_client.member)
+    assert member_client.get(reverse("members:calendar_feed_renew")).status_code == 405
+    assert _feed_path(member_client.member) == old
+
+
+def test_each_member_gets_their_own_feed_secret():
+    assert MemberFactory().calendar_token != MemberFactory().calendar_token
+
+
+def test_time_zone_picker_lists_the_chapters_zones_first_then_regions(member_client):
+    ChapterFactory(time_zone="America/Moncton")
+    ChapterFactory(time_zone="America/Toronto")
+    page = member_client.get(reverse("members:profile")).content.decode()
+    first_group = page.index('<optgroup label="Zones of our chapters">')
+    americas = page.index('<optgroup label="Americas">')
+    europe = page.index('<optgroup label="Europe">')
+    assert first_group < page.index('value="America/Moncton"') < americas < europe
+    assert first_group < page.index('value="America/Toronto"') < americas
+    assert americas < page.index('value="America/Vancouver"') < europe
+    assert europe < page.index('value="Europe/Paris"')
+
+
+def test_time_zone_picker_saves_a_zone_from_a_region_group(member_client):
+    member = member_client.member
+    data = {
+        "display_name": "Ada",
+        "bio": "",
+        "preferred_language": "en",
+        "time_zone": "Europe/Paris",
+    }
+    member_client.post(reverse("members:profile"), data)
+    member.refresh_from_db()
+    assert str(member.time_zone) == "Europe/Paris"
+    member_client.post(reverse("members:profile"), {**data, "time_zone": "Mars/Olympus"})
+    member.refresh_from_db()
+    assert str(member.time_zone) == "Europe/Paris"
