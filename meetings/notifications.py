@@ -16,6 +16,7 @@ from meetings.checkin import links as checkin_links
 from members.mail import kinds
 from members.mail.outbox import Composition, outbox_queue
 from members.mail.rendering import absolute_reverse, object_url, sender
+from members.newsletters.announcements import announcements_unsubscribe_url
 
 from . import calendar
 from .models import RSVP, Meeting
@@ -161,7 +162,13 @@ def notify_people_going(meeting, rsvps, message):
 
 def _send_to_member(member, meeting, kind, template, *, method=None, dedupe_key=None, bulk=False):
     spec = {"meeting": meeting.pk, "member": member.pk, "template": template, "method": method}
+    # Sent because the member opted in to announcements: one click (RFC 8058) stops them.
+    unsubscribe = announcements_unsubscribe_url(member_id=member.pk, chapter_id=meeting.chapter_id)
     return outbox_queue(
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
         kind=kind,
         to_email=member.email,
         member=member,
@@ -178,6 +185,9 @@ def meeting_email_context(meeting, member):
     """What an announcement shows one member: the meeting, its links, their preferences page."""
     with translation.override(member.preferred_language if member else None):
         return {
+            "announcements_unsubscribe_url": announcements_unsubscribe_url(
+                member_id=member.pk, chapter_id=meeting.chapter_id
+            ),
             "meeting": meeting,
             "meeting_url": object_url(meeting),
             "google_calendar_url": calendar.google_calendar_url(meeting),

@@ -6,9 +6,30 @@ and we keep when and how they did.
 
 from django import forms
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from members.mail.rendering import absolute_url
+from members.mail.tokens import unsubscribe_token
 from members.models import Membership
+
+
+def announcements_unsubscribe_url(*, member_id, chapter_id):
+    """Return the link that stops this chapter's announcements to this member, no login needed.
+
+    It carries the same signed (member, chapter) token as the newsletter's: either only ever
+    withdraws the member's own consent.
+    """
+    token = unsubscribe_token(member_id=member_id, chapter_id=chapter_id)
+    return absolute_url(reverse("mail:announcements_unsubscribe", kwargs={"token": token}))
+
+
+def announcements_unsubscribe(*, member_id, chapter_id):
+    """Stop the chapter's meeting announcements to this member at once; return whether anything changed."""
+    changed = Membership.objects.filter(
+        member_id=member_id, chapter_id=chapter_id, announcements_subscribed=True
+    ).update(announcements_subscribed=False)
+    return bool(changed)
 
 
 class AnnouncementPreferencesForm(forms.Form):

@@ -12,7 +12,11 @@ from chapters.models import Chapter
 from members.forms import NewsletterPreferencesForm
 from members.mail.tokens import BadToken, read_unsubscribe_token
 from members.models import Member, Membership
-from members.newsletters.announcements import AnnouncementPreferencesForm, announcement_preferences_update
+from members.newsletters.announcements import (
+    AnnouncementPreferencesForm,
+    announcement_preferences_update,
+    announcements_unsubscribe,
+)
 from members.newsletters.subscriptions import membership_unsubscribe, newsletter_preferences_update
 
 
@@ -40,6 +44,28 @@ def unsubscribe(request, token):
         "mail/unsubscribe_confirm.html",
         {"chapter": chapter, "member": member, "subscribed": subscribed, "token": token},
     )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def announcements_unsubscribe_view(request, token):
+    """Stop a chapter's meeting announcements from the email's link (RFC 8058 one-click POST too)."""
+    try:
+        member_id, chapter_id = read_unsubscribe_token(token)
+    except BadToken:
+        return render(request, "mail/unsubscribe_invalid.html", status=400)
+    member = Member.objects.filter(pk=member_id).first()
+    chapter = Chapter.objects.filter(pk=chapter_id).first()
+    if member is None or chapter is None:
+        return render(request, "mail/unsubscribe_invalid.html", status=400)
+    context = {"chapter": chapter, "member": member, "token": token}
+    if request.method == "POST":
+        announcements_unsubscribe(member_id=member_id, chapter_id=chapter_id)
+        return render(request, "mail/announcements_unsubscribe.html", {**context, "done": True})
+    context["subscribed"] = Membership.objects.filter(
+        member_id=member_id, chapter_id=chapter_id, announcements_subscribed=True
+    ).exists()
+    return render(request, "mail/announcements_unsubscribe.html", context)
 
 
 @login_required

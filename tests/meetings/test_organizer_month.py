@@ -430,3 +430,25 @@ def test_member_export_holds_the_announcements_consent(client, world):
     assert membership["announcements_subscribed"] is True
     assert membership["announcements_consent_source"] == "website"
     assert membership["announcements_consent_at"]
+
+
+def test_announcement_carries_a_one_click_link_that_stops_the_chapters_announcements(
+    draft, toronto, sent, client, django_capture_on_commit_callbacks
+):
+    member = _opted_in(toronto, "ann@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_publish(meeting=draft, announce=True)
+    (message,) = sent()
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = message["List-Unsubscribe"].strip("<>")
+    text = [p for p in message.walk() if p.get_content_type() == "text/plain"][0].get_content()
+    # The body's link is signed when the email is written, the header's when it was queued.
+    assert "Stop these announcements: http://testserver/unsubscribe/announcements/" in text
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    page = client.get(f"/{path}").content.decode()
+    assert "will no longer get IT Pro Toronto’s meeting announcements" in page
+    response = client.post(f"/{path}")  # what a mail client's one-click unsubscribe does
+    assert response.status_code == 200
+    membership = Membership.objects.get(member=member, chapter=toronto)
+    assert membership.announcements_subscribed is False
+    assert client.get("/unsubscribe/announcements/forged/").status_code == 400
