@@ -9,6 +9,7 @@ from timezone_field import TimeZoneField
 from itprosig.validators import no_control_characters
 
 from .images import LogoField
+from .renditions import ResizedLogoField
 
 
 class Chapter(models.Model):
@@ -32,7 +33,8 @@ class Chapter(models.Model):
         help_text=_("Markdown. Optional: shown to French readers instead of the description."),
     )
     website = models.URLField(_("website"), blank=True)
-    logo = LogoField(
+    # Raster logos get small copies at upload, served with srcset (chapter_logo tag).
+    logo = ResizedLogoField(
         _("logo"),
         upload_to="chapters/logos/",
         blank=True,

@@ -20,9 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django_cleanup.signals import cleanup_post_delete
 from PIL import Image, ImageOps
 
-from .images import RASTER_FORMATS, _check_bytes, _check_raster
+from .images import RASTER_FORMATS, LogoField, LogoFieldFile, _check_bytes, _check_raster
 
 RENDITION_WIDTHS = (320, 640, 960, 1280)
+# Logos are shown in small boxes (32 to 96 CSS pixels): copies for those boxes on 1x to 3x screens.
+LOGO_RENDITION_WIDTHS = (64, 128, 256)
 JPEG_QUALITY = 82
 
 
@@ -51,9 +53,9 @@ def rendition_name(name, width):
     return str(path.with_name(f"{path.stem}.{width}w{path.suffix}"))
 
 
-def rendition_widths(width):
+def rendition_widths(width, widths=RENDITION_WIDTHS):
     """Return the widths a copy exists at for an original `width` pixels wide, narrowest first."""
-    return [w for w in RENDITION_WIDTHS if width and w < width]
+    return [w for w in widths if width and w < width]
 
 
 def _resized(content, width, image_format):
@@ -73,18 +75,22 @@ def _resized(content, width, image_format):
             return out.getvalue()
 
 
-class ResizedImageFieldFile(ImageFieldFile):
+class RenditionsMixin:
+    """Resized copies of a stored image at the field file's `widths`, and their srcset."""
+
+    widths = RENDITION_WIDTHS
+
     def save(self, name, content, save=True):
         super().save(name, content, save=save)
         self.write_renditions()
 
     def write_renditions(self):
-        """Store a resized copy at each width narrower than the original."""
+        """Store a resized copy at each width narrower than the original (none for SVG)."""
         width = getattr(self.instance, self.field.width_field)
         image_format = RASTER_FORMATS.get(pathlib.PurePath(self.name).suffix.lower().lstrip("."))
         if not width or image_format is None:
             return
-        for target in rendition_widths(width):
+        for target in rendition_widths(width, self.widths):
             # Read back what storage holds: the upload itself may be closed once stored.
             with self.storage.open(self.name, "rb") as stored:
                 data = _resized(stored, target, image_format)
@@ -95,7 +101,11 @@ class ResizedImageFieldFile(ImageFieldFile):
         width = getattr(self.instance, self.field.width_field)
         if not self or not width:
             return ""
-        candidates = [(self.storage.url(rendition_name(self.name, w)), w) for w in rendition_widths(width)]
+        if pathlib.PurePath(self.name).suffix.lower().lstrip(".") not in RASTER_FORMATS:
+            return ""  # an SVG scales itself: no copies
+        candidates = [
+            (self.storage.url(rendition_name(self.name, w)), w) for w in rendition_widths(width, self.widths)
+        ]
         candidates.append((self.url, width))
         return ", ".join(f"{url} {w}w" for url, w in candidates)
 
@@ -115,6 +125,20 @@ class ResizedImageFieldFile(ImageFieldFile):
             css_class,
             "lazy" if lazy else "eager",
         )
+
+
+class ResizedImageFieldFile(RenditionsMixin, ImageFieldFile):
+    pass
+
+
+class ResizedLogoFieldFile(RenditionsMixin, LogoFieldFile):
+    widths = LOGO_RENDITION_WIDTHS
+
+
+class ResizedLogoField(LogoField):
+    """A LogoField (PNG, JPEG, WebP or sanitised SVG) that stores small copies of a raster logo."""
+
+    attr_class = ResizedLogoFieldFile
 
 
 class ResizedImageField(models.ImageField):
@@ -140,10 +164,11 @@ class ResizedImageField(models.ImageField):
 
 def delete_renditions(sender, *, field_name, file, file_name, success, **kwargs):
     """Delete the resized copies of an original that django-cleanup deleted (replaced or orphaned)."""
-    if not success or not file_name or not isinstance(sender._meta.get_field(field_name), ResizedImageField):
+    field = sender._meta.get_field(field_name)
+    if not success or not file_name or not isinstance(field, (ResizedImageField, ResizedLogoField)):
         return
     # The old width is gone with the old row: try every width (a missing copy is no error).
-    for width in RENDITION_WIDTHS:
+    for width in field.attr_class.widths:
         file.storage.delete(rendition_name(file_name, width))
 
 

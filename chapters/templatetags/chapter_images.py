@@ -15,9 +15,11 @@ def chapter_logo(chapter, box, css_class="", lazy=False):
     if not chapter.logo:
         return ""
     width, height = fit(chapter.logo_width, chapter.logo_height, box)
+    srcset = chapter.logo.srcset()  # the small copies of a raster logo; none for SVG
     return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" class="{}" loading="{}">',
+        '<img src="{}"{} width="{}" height="{}" alt="{}" class="{}" loading="{}">',
         chapter.logo.url,
+        format_html(' srcset="{}" sizes="{}px"', srcset, width) if srcset else "",
         width,
         height,
         _("%(chapter)s logo") % {"chapter": chapter.name},
