@@ -74,6 +74,7 @@ class ProfileForm(forms.ModelForm):
             "time_zone",
             "share_contact_with_sponsors",
             "show_name_on_attendee_lists",
+            "meeting_reminders",
         ]
         labels = {
             "display_name": _("Display name"),
@@ -81,6 +82,7 @@ class ProfileForm(forms.ModelForm):
             "preferred_language": _("Language for pages and email"),
             "share_contact_with_sponsors": _("Share my name and email with the sponsors of my chapters"),
             "show_name_on_attendee_lists": _("Show my name on the attendee lists of meetings I go to"),
+            "meeting_reminders": _("Email me a reminder the day before a meeting I am going to"),
         }
         help_texts = {
             "display_name": _("Shown to organizers, and on attendee lists if you agree below."),

@@ -56,6 +56,11 @@ class Member(AbstractBaseUser, PermissionsMixin):
     show_name_on_attendee_lists = models.BooleanField(
         _("show my name on public attendee lists"), default=False
     )
+    # Reminders are transactional (about a meeting the member said they are going to), so they are
+    # on by default and one choice for all chapters; announcements and newsletters are per chapter.
+    meeting_reminders = models.BooleanField(
+        _("remind me the day before meetings I am going to"), default=True
+    )
     # The secret in the address of the member's personal calendar feed (/me/calendar/<token>.ics),
     # replaced (and the old address dead) when the member asks for a new address.
     calendar_token = models.CharField(

@@ -20,6 +20,7 @@ PROFILE_FIELDS = (
     "time_zone",
     "share_contact_with_sponsors",
     "show_name_on_attendee_lists",
+    "meeting_reminders",
 )
 
 

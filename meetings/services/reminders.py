@@ -40,6 +40,7 @@ def meeting_reminders_send(*, now=None):
             meeting__starts_at__lte=window_end,
             created_at__lte=now - _FRESH_RSVP,
             member__is_active=True,
+            member__meeting_reminders=True,
         )
         .filter(~Exists(reminded))
         .select_related("member", "meeting")

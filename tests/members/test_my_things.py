@@ -15,6 +15,7 @@ from PIL import Image
 
 from meetings.checkin.links import checkin_qr_png
 from meetings.models import RSVP, Meeting
+from meetings.services.reminders import meeting_reminders_send
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,31 @@ def test_time_zone_picker_saves_a_zone_from_a_region_group(member_client):
     member_client.post(reverse("members:profile"), {**data, "time_zone": "Mars/Olympus"})
     member.refresh_from_db()
     assert str(member.time_zone) == "Europe/Paris"
+
+
+def test_member_who_turned_reminders_off_gets_none(member_client, sent, django_capture_on_commit_callbacks):
+    member = member_client.member
+    profile = {
+        "display_name": "Ada",
+        "bio": "",
+        "preferred_language": "en",
+        "time_zone": "America/Toronto",
+    }
+    member_client.post(reverse("members:profile"), profile)  # the reminders box left unticked
+    member.refresh_from_db()
+    assert member.meeting_reminders is False
+    starts = timezone.now() + datetime.timedelta(hours=20)
+    meeting = MeetingFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=3))
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    _rsvp(meeting, member, created_at=week_ago)
+    other = MemberFactory(email="wants-reminders@example.org")
+    _rsvp(meeting, other, created_at=week_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meeting_reminders_send() == 1
+    assert [message["To"] for message in sent()] == ["wants-reminders@example.org"]
+
+
+def test_reminders_are_on_until_the_member_unticks_them(member_client):
+    assert member_client.member.meeting_reminders is True
+    page = member_client.get(reverse("members:profile")).content.decode()
+    assert 'name="meeting_reminders"' in page and "checked" in page.split('name="meeting_reminders"')[1][:80]
