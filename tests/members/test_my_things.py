@@ -205,3 +205,22 @@ def test_reminders_are_on_until_the_member_unticks_them(member_client):
     assert member_client.member.meeting_reminders is True
     page = member_client.get(reverse("members:profile")).content.decode()
     assert 'name="meeting_reminders"' in page and "checked" in page.split('name="meeting_reminders"')[1][:80]
+
+
+def test_me_shows_each_chapters_email_choices_and_the_reminders_choice(member_client):
+    member = member_client.member
+    now = timezone.now()
+    member.memberships.create(
+        chapter=ChapterFactory(name="OVUG"), announcements_subscribed=True, announcements_consent_at=now
+    )
+    member.memberships.create(
+        chapter=ChapterFactory(name="TWSUG"), newsletter_subscribed=True, newsletter_consent_at=now
+    )
+    page = _me(member_client)
+    ovug, twsug = page.split("TWSUG</a>")
+    assert "gets meeting announcements" in ovug and "no newsletter" in ovug
+    assert "no announcements" in twsug and "gets the newsletter" in twsug
+    assert "You get a reminder the day before" in page
+    member.meeting_reminders = False
+    member.save()
+    assert "You get no reminders before meetings." in _me(member_client)
