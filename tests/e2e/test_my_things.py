@@ -112,4 +112,18 @@ def test_member_sees_qr_ticket_and_subscribes_then_retires_the_feed(
     assert _feed_titles(browser, old_url)[0] == 404
     assert _feed_titles(browser, new_url) == (200, {f"{meeting.chapter.name}: {meeting.title}"})
     page.screenshot(path=str(SHOTS / f"{language}-{device}-new-address.png"), full_page=True)
+
+    # The profile's time-zone picker: the chapters' zones first, then regions; a valid, accessible page.
+    page.goto(f"{base}/me/profile/")
+    groups = page.locator("select[name=time_zone] optgroup").evaluate_all("gs => gs.map(g => g.label)")
+    assert (
+        len(groups) > 5
+        and page.locator("select[name=time_zone] optgroup")
+        .first.locator(f"option[value='{meeting.chapter.time_zone}']")
+        .count()
+        == 1
+    )
+    problems = [f"nu: {error}" for error in nu_checker.errors(page.content().encode())]
+    problems += axe_violations(page)
+    assert problems == []
     context.close()
