@@ -1,6 +1,7 @@
 """Shared fixtures: browser launch arguments for Debian's Chromium, and common objects."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 # Fixtures every area shares: an admin world with one person in every role, verified members,
@@ -29,3 +30,12 @@ def english_outside_requests():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start each test with an empty cache: a page kept by an earlier test's data must not answer.
+
+    Pages are retired when a change commits, and a test's changes are rolled back, never committed.
+    """
+    cache.clear()
