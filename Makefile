@@ -12,7 +12,7 @@ PG_HOST := 127.0.0.1
 # Two xdist workers: CI has two cores. PYTEST_ARGS="-n 0 tests/meetings" runs a part serially.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help run test test-fast test-embedded lint format services system-test-deps bench translations demo clean
+.PHONY: help run test messages test-fast test-embedded lint format services system-test-deps bench translations demo clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -38,6 +38,13 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(PY)
 translations: $(VENV)/.run-deps
 	@$(PY) scripts/compile_translations.py
 
+# After changing user-facing strings: extract them into each app's French catalogue (GNU gettext),
+# translate the new entries, and `make translations` (or any make target) compiles them.
+messages: $(VENV)/.run-deps
+	@command -v xgettext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null
+	DEBUG=true $(PY) manage.py makemessages -l fr --no-obsolete --add-location file \
+	  -i .venv -i node_modules -i var -i tests -i bench -i scripts
+
 run: $(VENV)/.run-deps translations
 	@mkdir -p var/mail
 	DEBUG=true $(PY) manage.py migrate --noinput
@@ -47,9 +54,9 @@ run: $(VENV)/.run-deps translations
 
 # Debian packages and npm packages the browser, HTML and accessibility tests need.
 system-test-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; then \
+	  echo "installing Debian's chromium (browser tests) and gettext (catalogue tests)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext) >/dev/null \
 	    || { echo "could not install chromium (needs root and Debian's package registry)"; exit 1; }; \
 	fi
 	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \

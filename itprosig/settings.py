@@ -168,9 +168,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-# One French catalogue per area of the product (locale/<area>/fr/LC_MESSAGES/django.po); gettext
-# merges them, so each area keeps its own file.
-LOCALE_PATHS = sorted(path for path in (BASE_DIR / "locale").iterdir() if path.is_dir())
+# One French catalogue per app (<app>/locale/), and one for the project's own templates (locale/).
+# `makemessages` files each string under the first of these whose folder holds its source, so the
+# project-wide catalogue comes last.
+LOCALE_PATHS = [
+    *(
+        BASE_DIR / app / "locale"
+        for app in ("chapters", "members", "meetings", "speakers", "community", "itprosig")
+    ),
+    BASE_DIR / "locale",
+]
 USE_I18N = True
 USE_TZ = True
 # Storage is UTC; pages convert to the chapter's zone. This is only the fallback for admin forms.

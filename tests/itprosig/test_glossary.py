@@ -27,7 +27,7 @@ def _glossary():
 
 def _french_catalogues():
     return sorted(
-        [*ROOT.glob("locale/*/fr/LC_MESSAGES/django.po"), *ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")]
+        [*ROOT.glob("locale/fr/LC_MESSAGES/django.po"), *ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")]
     )
 
 
