@@ -250,6 +250,9 @@ MAIL_BATCH_QUEUE_TIMEOUT_SECONDS = env.float("MAIL_BATCH_QUEUE_TIMEOUT_SECONDS",
 UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", default=365)
 # Reminders go to members going to a meeting that starts within this many hours.
 REMINDER_HOURS_BEFORE = env.int("REMINDER_HOURS_BEFORE", default=24)
+# Members who opted in to a chapter's announcements and have not answered are reminded this many
+# days before an announced meeting, once; 0 sends no such reminder.
+UNANSWERED_REMINDER_DAYS_BEFORE = env.int("UNANSWERED_REMINDER_DAYS_BEFORE", default=3)
 # The door closes to volunteers this many hours after a meeting ends; organizers may still correct.
 CHECKIN_CLOSES_HOURS_AFTER = env.int("CHECKIN_CLOSES_HOURS_AFTER", default=12)
 

@@ -300,6 +300,7 @@ class ReportAccessLog(models.Model):
     class Format(models.TextChoices):
         HTML = "html", _("Web page")
         CSV = "csv", _("CSV download")
+        PDF = "pdf", _("PDF summary")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

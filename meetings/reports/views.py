@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from chapters.rules import may_read_reports
 from community.selectors import feedback_by_topic, notes_for_page
+from meetings.models import ReportAccessLog
 from meetings.reports.access import (
     LIAISON,
     default_period,
@@ -172,7 +173,7 @@ def chapter_csv(request, read, *, table, **kwargs):
     return csv_response(rows, f"{scope.chapter.slug}-{table}-{period.first}-{period.last}.csv")
 
 
-@report_view(resolve_chapter_read, fmt="pdf")
+@report_view(resolve_chapter_read, fmt=ReportAccessLog.Format.PDF)
 def chapter_pdf(request, read, **kwargs):
     """A one-page summary of the chapter's report that a liaison can forward."""
     scope, period = read.scope, read.period

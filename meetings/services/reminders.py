@@ -61,7 +61,7 @@ def meeting_unanswered_reminders_send(*, now=None):
     announced meetings; anyone who answered (going, waitlisted or not going) is left alone, and
     the outbox's dedupe key keeps it to one per member and meeting. Return how many were queued.
     """
-    days = getattr(settings, "UNANSWERED_REMINDER_DAYS_BEFORE", 3)
+    days = settings.UNANSWERED_REMINDER_DAYS_BEFORE
     if not days:
         return 0
     now = now or timezone.now()
