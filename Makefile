@@ -80,7 +80,7 @@ test: $(VENV)/.test-deps system-test-deps services translations
 # The lane to run while working: what `make test` installs and starts, minus the browser (e2e), the
 # embedded lane and the large sends (slow: 2,000 newsletters, a worker killed mid-send).
 test-fast: $(VENV)/.test-deps services translations
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -n 2 -m "not e2e and not embedded and not slow"
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -n 2 --reuse-db -m "not e2e and not embedded and not slow"
 
 # The embedded-mode lane: a copy of the app served as `make run` serves it (SQLite, eager tasks, mail
 # in files), driven over HTTP from sign-up to the liaison's report. One server, so one process;

@@ -17,6 +17,9 @@ from chapters.models import Chapter, ChapterRole, SponsorLiaison
 from meetings.models import RSVP, Meeting
 from members.models import Member, Membership
 
+# The benchmark's data generator, not the app: make test checks it, make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 TINY = Scale("tiny", chapters=6, meetings=100, members=400, rsvps=2_000, fanout_subscribers=250)
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 

@@ -156,6 +156,7 @@ def _accepted(response, posted):
     return f"answered 200 without an error on {posted}"
 
 
+@pytest.mark.slow  # every admin form x six roles: make test runs it
 def test_admin_forms_refuse_out_of_scope_choices(client, world, both_sides):
     superuser = world["users"]["superuser"]
     registered = _registered()

@@ -8,6 +8,7 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION = {
@@ -52,6 +53,7 @@ def test_check_deploy_production_configuration_reports_nothing():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow  # runs manage.py check in a subprocess
 def test_check_deploy_catches_the_embedded_default_key():
     # The check is not toothless: the development key left in production is reported.
     result = _check(without=["SECRET_KEY"])
@@ -59,6 +61,7 @@ def test_check_deploy_catches_the_embedded_default_key():
     assert "SECRET_KEY" in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # runs manage.py check in a subprocess
 def test_check_deploy_catches_email_left_in_files():
     # Without EMAIL_URL, email is written to files under var/mail/: fine for make run, not for members.
     result = _check(without=["EMAIL_URL"])
@@ -72,12 +75,14 @@ def _errors(result):
     return report.partition("ERRORS:")[2].partition("WARNINGS:")[0]
 
 
+@pytest.mark.slow  # runs manage.py check in a subprocess
 def test_check_deploy_refuses_the_embedded_sqlite_database():
     result = _check(without=["DATABASE_URL"], fail_level="ERROR")
     assert result.returncode != 0
     assert "itprosig.E001" in _errors(result) and "DATABASE_URL" in _errors(result)
 
 
+@pytest.mark.slow  # runs manage.py check in a subprocess
 def test_check_deploy_refuses_a_process_local_cache_while_pages_are_cached():
     # Each gunicorn worker would keep its own copies: a change seen by one never retires another's.
     result = _check(without=["CACHE_URL"], fail_level="ERROR")
@@ -87,6 +92,7 @@ def test_check_deploy_refuses_a_process_local_cache_while_pages_are_cached():
     assert "itprosig.E002" in _errors(result)
 
 
+@pytest.mark.slow  # runs manage.py check in a subprocess
 def test_check_deploy_accepts_a_local_cache_when_nothing_depends_on_sharing_it():
     result = _check(
         without=["CACHE_URL"],
@@ -97,12 +103,14 @@ def test_check_deploy_accepts_a_local_cache_when_nothing_depends_on_sharing_it()
     assert "itprosig.E002" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # runs manage.py check in a subprocess
 def test_check_deploy_refuses_tasks_run_inside_requests_without_a_broker():
     result = _check(without=["CELERY_BROKER_URL"], fail_level="ERROR")
     assert result.returncode != 0
     assert "itprosig.E003" in _errors(result) and "CELERY_BROKER_URL" in _errors(result)
 
 
+@pytest.mark.slow  # runs manage.py check in a subprocess
 def test_check_deploy_refuses_email_left_in_files_as_an_error():
     result = _check(without=["EMAIL_URL"], fail_level="ERROR")
     assert result.returncode != 0

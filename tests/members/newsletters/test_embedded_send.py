@@ -56,6 +56,7 @@ def run(command, env):
     )
 
 
+@pytest.mark.slow  # migrates a SQLite database in a subprocess
 @pytest.mark.integration
 def test_newsletter_sent_in_embedded_mode_gives_each_subscriber_one_file(tmp_path):
     mail_dir = tmp_path / "mail"
