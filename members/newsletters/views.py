@@ -20,19 +20,28 @@ from members.newsletters.announcements import (
 from members.newsletters.subscriptions import membership_unsubscribe, newsletter_preferences_update
 
 
+def _token_subject(token):
+    """Return (member, chapter) an unsubscribe token names, or (None, None) if it is bad or stale."""
+    try:
+        member_id, chapter_id = read_unsubscribe_token(token)
+    except BadToken:
+        return None, None
+    member = Member.objects.filter(pk=member_id).first()
+    chapter = Chapter.objects.filter(pk=chapter_id).first()
+    if member is None or chapter is None:
+        return None, None
+    return member, chapter
+
+
 # The signed token is the authorization here: mail providers POST it with no session or CSRF
 # cookie when a reader clicks "unsubscribe" in their mail client (RFC 8058).
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    try:
-        member_id, chapter_id = read_unsubscribe_token(token)
-    except BadToken:
+    member, chapter = _token_subject(token)
+    if member is None:
         return render(request, "mail/unsubscribe_invalid.html", status=400)
-    member = Member.objects.filter(pk=member_id).first()
-    chapter = Chapter.objects.filter(pk=chapter_id).first()
-    if member is None or chapter is None:
-        return render(request, "mail/unsubscribe_invalid.html", status=400)
+    member_id, chapter_id = member.pk, chapter.pk
     if request.method == "POST":
         membership_unsubscribe(member_id=member_id, chapter_id=chapter_id)
         return render(request, "mail/unsubscribe_done.html", {"chapter": chapter, "member": member})
@@ -50,14 +59,10 @@ def unsubscribe(request, token):
 @require_http_methods(["GET", "POST"])
 def announcements_unsubscribe_view(request, token):
     """Stop a chapter's meeting announcements from the email's link (RFC 8058 one-click POST too)."""
-    try:
-        member_id, chapter_id = read_unsubscribe_token(token)
-    except BadToken:
+    member, chapter = _token_subject(token)
+    if member is None:
         return render(request, "mail/unsubscribe_invalid.html", status=400)
-    member = Member.objects.filter(pk=member_id).first()
-    chapter = Chapter.objects.filter(pk=chapter_id).first()
-    if member is None or chapter is None:
-        return render(request, "mail/unsubscribe_invalid.html", status=400)
+    member_id, chapter_id = member.pk, chapter.pk
     context = {"chapter": chapter, "member": member, "token": token}
     if request.method == "POST":
         announcements_unsubscribe(member_id=member_id, chapter_id=chapter_id)
