@@ -31,7 +31,7 @@ from tests.factories import (
     TopicFactory,
 )
 from tests.support.page_checks import AXE_JS, VNU_JAR, axe_violations
-from tests.support.servers import SMTPServer, wait_for
+from tests.support.servers import wait_for
 
 pytestmark = [
     pytest.mark.e2e,
@@ -104,19 +104,6 @@ def _member(email, name, chapter, language):
     EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
     MembershipFactory(member=member, chapter=chapter)
     return member
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer().start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": server.port},
-        }
-    }
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.factories import (
     MembershipFactory,
 )
 from tests.support.page_checks import AXE_JS, VNU_JAR, axe_violations
-from tests.support.servers import SMTPServer, wait_for
+from tests.support.servers import wait_for
 
 pytestmark = [
     pytest.mark.e2e,
@@ -102,19 +102,6 @@ def _person(email, name, language, **extra):
     person = MemberFactory(email=email, display_name=name, preferred_language=language, **extra)
     EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
     return person
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer().start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": server.port},
-        }
-    }
-    yield server
-    server.stop()
 
 
 @pytest.fixture

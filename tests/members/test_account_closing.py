@@ -13,21 +13,11 @@ from members.mail.models import OutboxMessage
 from members.mail.outbox import outbox_send
 from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory
-from tests.support.mail import use_smtp
-from tests.support.servers import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
 NAME = "Grace Hopper"
 ADDRESS = "grace@example.org"
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer().start()
-    use_smtp(settings, server.port)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

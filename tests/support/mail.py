@@ -38,6 +38,17 @@ def use_smtp(settings, port):
 
 
 @pytest.fixture
+def smtp(settings):
+    """Send through a real SMTP server of the test's own (aiosmtpd on a free port); yield it."""
+    from tests.support.servers import SMTPServer
+
+    server = SMTPServer().start()
+    use_smtp(settings, server.port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def sent(settings):
     """Return a function giving the messages Django sent so far, parsed."""
     use_mailer(settings, "django.core.mail.backends.locmem.EmailBackend")

@@ -11,18 +11,8 @@ from members.mail.outbox import outbox_send
 from members.newsletters.models import Newsletter
 from members.newsletters.sending import newsletter_send_test
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory, RSVPFactory
-from tests.support.mail import use_smtp
-from tests.support.servers import SMTPServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer().start()
-    use_smtp(settings, server.port)
-    yield server
-    server.stop()
 
 
 def _subjects_received(smtp, address):

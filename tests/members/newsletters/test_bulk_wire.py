@@ -11,18 +11,9 @@ from members.models import Membership
 from members.newsletters import sending as newsletters
 from members.newsletters.models import Delivery, Newsletter
 from tests.factories import ChapterFactory, MemberFactory, MembershipFactory
-from tests.support.mail import body, parse, use_mailer, use_smtp
-from tests.support.servers import SMTPServer
+from tests.support.mail import body, parse, use_mailer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer().start()
-    use_smtp(settings, server.port)
-    yield server
-    server.stop()
 
 
 def test_batch_messages_match_the_one_by_one_rendering(smtp, settings):
