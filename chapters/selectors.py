@@ -1,7 +1,6 @@
 """Read-side queries for the chapter list and chapter pages."""
 
 from django.db.models import OuterRef, Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from itprosig.db import subquery_count
@@ -23,8 +22,9 @@ def chapters_with_counts():
     ).order_by("status", "name")
 
 
-def chapter_for_page(slug):
-    return get_object_or_404(chapters_with_counts(), slug=slug)
+def chapter_with_counts(slug):
+    """Return the chapter with its member and interest counts, or None."""
+    return chapters_with_counts().filter(slug=slug).first()
 
 
 def chapter_organizers(chapter):

@@ -1,18 +1,18 @@
 """Public chapter pages, the network home, and joining or leaving a chapter."""
 
 import datetime
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import selectors as community_selectors
-from itprosig.page_cache import cache_anonymous_page
+from itprosig.page_cache import cache_anonymous_page, shared_data, when_drawn
 from meetings import selectors as meeting_selectors
 from meetings.calendar import build_calendar
 from meetings.filters import MeetingFilterForm
@@ -39,18 +39,24 @@ FEED_PAST_DAYS = 400
 
 @cache_anonymous_page
 def home(request):
-    chapters = list(selectors.chapters_with_counts())
+    chapters = shared_data(request, "chapters", lambda: list(selectors.chapters_with_counts()))
     active = [c for c in chapters if not c.is_forming]
-    filters = MeetingFilterForm(
-        request.GET or None, chapters=active, topics=list(meeting_selectors.topics_with_counts())
+    # Only the filters' own parameters bind the form: the shared list is kept under their values.
+    chosen = {name: request.GET[name] for name in MeetingFilterForm.base_fields if name in request.GET}
+    filters = when_drawn(
+        lambda: MeetingFilterForm(
+            chosen or None, chapters=active, topics=list(meeting_selectors.topics_with_counts())
+        )
     )
-    upcoming = filters.apply(meeting_selectors.upcoming_meetings())[:HOME_UPCOMING]
     context = {
         "active_chapters": active,
         "forming_chapters": [c for c in chapters if c.is_forming],
-        "upcoming": upcoming,
+        "filters_key": sorted(chosen.items()),
         "filters": filters,
-        "chosen_chapter": filters.chosen_chapter(),
+        "upcoming": when_drawn(
+            lambda: filters().apply(meeting_selectors.upcoming_meetings())[:HOME_UPCOMING]
+        ),
+        "chosen_chapter": when_drawn(lambda: filters().chosen_chapter()),
     }
     if request.user.is_authenticated:
         member_chapter_ids = set(
@@ -76,25 +82,40 @@ def chapter_list(request):
 
 @cache_anonymous_page
 def chapter_detail(request, slug):
-    chapter = selectors.chapter_for_page(slug)
-    past = Paginator(meeting_selectors.past_meetings(chapter=chapter), PAST_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    open_polls, volunteers_thanked = community_selectors.chapter_panel(chapter)
+    chapter = shared_data(request, f"chapter:{slug}", partial(selectors.chapter_with_counts, slug))
+    if chapter is None:
+        raise Http404("No such chapter.")
+    page = request.GET.get("page")
+    panel = when_drawn(community_selectors.chapter_panel, chapter)
     context = {
         "chapter": chapter,
-        "organizers": selectors.chapter_organizers(chapter),
-        "sponsorships": selectors.current_sponsorships(chapter),
-        "upcoming": meeting_selectors.upcoming_meetings(chapter=chapter)[:CHAPTER_UPCOMING],
-        "past": past,
+        # What every reader sees alike, read only when its fragment is drawn (itprosig.page_cache).
+        "organizers": when_drawn(lambda: list(selectors.chapter_organizers(chapter))),
+        "sponsorships": when_drawn(selectors.current_sponsorships, chapter),
+        "upcoming": when_drawn(
+            lambda: meeting_selectors.upcoming_meetings(chapter=chapter)[:CHAPTER_UPCOMING]
+        ),
+        "past": when_drawn(
+            lambda: Paginator(meeting_selectors.past_meetings(chapter=chapter), PAST_PER_PAGE).get_page(page)
+        ),
+        "past_key": _page_key(page),
+        "open_polls": when_drawn(lambda: panel()[0]),
+        "volunteers_thanked": when_drawn(lambda: panel()[1]),
+        # The reader's own.
         "membership": member_selectors.membership_of(request.user, chapter),
         "join_form": JoinForm(),
-        "volunteers_thanked": volunteers_thanked,
-        "open_polls": open_polls,
     }
     if chapter.is_forming and request.user.is_authenticated:
         context["counted_in"] = ChapterInterest.objects.filter(chapter=chapter, user=request.user).exists()
     return render(request, "chapters/chapter_detail.html", context)
+
+
+def _page_key(value):
+    """Return what decides which page of a list `Paginator.get_page(value)` draws, for a fragment's key."""
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):
+        return "first"  # not a number: the first page
 
 
 @cache_anonymous_page

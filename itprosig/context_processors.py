@@ -6,6 +6,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from .page_cache import SharedFragments
+
 
 class Navigation:
     """Facts for the navbar, each worked out only if the page asks for it."""
@@ -36,4 +38,4 @@ class Navigation:
 
 
 def site(request):
-    return {"nav": Navigation(request)}
+    return {"nav": Navigation(request), "shared": SharedFragments(request)}

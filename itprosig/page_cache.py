@@ -1,4 +1,4 @@
-"""Whole-page caching, invalidated when any data a page shows changes.
+"""Page caching, invalidated when any data a page shows changes: whole pages and shared fragments.
 
 Every cached page is stored with the version number read before it was rendered; a change to a
 chapter, meeting, RSVP, member or anything else a page shows raises the version when it commits, so
@@ -21,6 +21,12 @@ costs no cache round trip.
 
 Pages with a flash message waiting are always rendered afresh (the message is shown once).
 
+Logged-in members get the same pages drawn afresh, but the parts every reader sees alike (a
+meeting's agenda, a chapter's lists) come from fragments kept under the same version, with Django's
+`{% cache %}` tag: `{% cache shared.seconds "name" shared.version LANGUAGE_CODE ... %}`, where
+`shared` is `SharedFragments` (the `site` context processor). The data a fragment shows must be read
+inside it (lazily: a callable or a queryset in the context), so a kept fragment costs no query.
+
 A page is kept under its host, language, path and the query parameters cached views read
 (`KEY_PARAMETERS`, with the values they may take). Anything else in the query string (campaign tags,
 cache-busters) is answered with the page kept for the address without it, but a page drawn for such
@@ -29,9 +35,9 @@ query strings would otherwise fill the cache. The host is validated before any l
 page is never an answer to a request Django would refuse.
 """
 
+import functools
 import hashlib
 import re
-from functools import wraps
 from importlib import import_module
 
 from django.conf import settings
@@ -232,11 +238,56 @@ def _read_version_first(request):
         request.page_cache_version = pages_version()
 
 
+class SharedFragments:
+    """What templates key shared fragments with: the version, read once per request, and how long."""
+
+    def __init__(self, request):
+        self.request = request
+
+    @property
+    def version(self):
+        _read_version_first(self.request)
+        return self.request.page_cache_version
+
+    @property
+    def seconds(self):
+        return settings.PAGE_CACHE_SECONDS
+
+
+def shared_data(request, name, compute):
+    """Return `compute()` as every reader sees it, kept until the pages' version changes.
+
+    For the rows a page needs before it can draw anything (the meeting a page is about, with its
+    counts): one cache round trip reads the version and the rows together. None is never kept.
+    """
+    key = f"itprosig:shared:{release.fingerprint()}:{name}"
+    known = getattr(request, "page_cache_version", None)
+    found = cache.get_many([key] if known is not None else [VERSION_KEY, key])
+    if known is None:
+        request.page_cache_version = cache_versions.current(VERSION_KEY, found)
+    version = request.page_cache_version
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    value = compute()
+    if value is not None:
+        cache.set(key, (version, value), timeout=settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+def when_drawn(function, *args, **kwargs):
+    """Return `function(*args, **kwargs)` as a callable a template calls once, where it is used.
+
+    Data that only a shared fragment shows is passed this way, so a kept fragment reads nothing.
+    """
+    return functools.cache(functools.partial(function, *args, **kwargs))
+
+
 def _opt_in(cache_for, applies):
     """Return a view decorator marking answers to requests for which `applies(request)` holds."""
 
     def decorator(view):
-        @wraps(view)
+        @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             marked = applies(request)
             if marked:

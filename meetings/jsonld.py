@@ -31,7 +31,7 @@ def _place(venue):
     }
 
 
-def meeting_event(meeting, *, counts):
+def meeting_event(meeting, *, counts, agenda_items=None):
     """Return the Event as a dict; the online link is left out, as it is only for members going."""
     chapter = meeting.chapter
     tz = chapter.tzinfo
@@ -74,7 +74,7 @@ def meeting_event(meeting, *, counts):
     if meeting.description:
         data["description"] = meeting.description[:500]
     performers = []
-    for item in meeting.agenda_items.all():
+    for item in meeting.agenda_items.all() if agenda_items is None else agenda_items:
         if item.speaker and item.speaker not in performers:
             performers.append(item.speaker)
     if performers:

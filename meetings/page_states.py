@@ -18,11 +18,11 @@ def meeting_state(meeting, counts):
     return UPCOMING
 
 
-def agenda_with_times(meeting):
+def agenda_with_times(meeting, items=None):
     """Return [(item, local start time)] with each item starting when the one before it ends."""
     start = meeting.local_starts_at
     agenda = []
-    for item in meeting.agenda_items.all():
+    for item in meeting.agenda_items.all() if items is None else items:
         start = item.starts_from(start)
         agenda.append((item, start))
         start += datetime.timedelta(minutes=item.duration_minutes)

@@ -69,14 +69,15 @@ def past_meetings(*, chapter=None, topic=None, now=None):
     return qs.order_by("-starts_at", "-pk")
 
 
-def meeting_for_page(*, slug, pk, user):
-    """Return the meeting for its page, or 404; drafts only for the chapter's organizers.
+def meeting_with_counts(pk):
+    """Return the meeting as every reader sees it, or None: chapter, venue, agenda, topics, seat
+    counts, host and the chapter's next meeting, in one query and two prefetches.
 
-    One query brings the meeting with its seat counts, its host, the chapter's next meeting and the
-    reader's own answer (`my_status`, `my_ahead`), so the page's cost does not depend on who reads it.
+    A page keeps it for all readers (itprosig.page_cache.shared_data); `page_meeting` then decides
+    whether this reader may see it, and `reader_answer` adds their own RSVP.
     """
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("chapter", "venue")
+    return (
+        Meeting.objects.select_related("chapter", "venue__chapter")
         .prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk")),
             Prefetch("topics", queryset=Topic.objects.order_by("name")),
@@ -87,12 +88,22 @@ def meeting_for_page(*, slug, pk, user):
             attended_count=_rsvp_count(checked_in_at__isnull=False),
             host_name=_host_name(),
             next_meeting_pk=_next_meeting_pk(),
-            **_reader_answer(user),
-        ),
-        pk=pk,
-        chapter__slug=slug,
+        )
+        .filter(pk=pk)
+        .first()
     )
+
+
+def page_meeting(meeting, *, slug, user):
+    """Return the meeting for its page, or 404: none, under another chapter's address, or a draft
+    the reader does not organize."""
+    if meeting is None or meeting.chapter.slug != slug:
+        raise Http404("No such meeting.")
     return _unless_hidden_draft(meeting, user)
+
+
+def meeting_for_page(*, slug, pk, user):
+    return page_meeting(meeting_with_counts(pk), slug=slug, user=user)
 
 
 def _host_name():
@@ -109,28 +120,22 @@ def _next_meeting_pk():
     return Subquery(later.order_by("starts_at", "pk").values("pk")[:1])
 
 
-def _reader_answer(user):
-    """Annotations with the reader's RSVP status and how many are ahead of them on the waitlist."""
+def reader_answer(meeting, user):
+    """Return the reader's answer to the meeting ({"status", "ahead" of them on the waitlist}), or None."""
     if not user.is_authenticated:
-        return {}
-    mine = RSVP.objects.filter(meeting=OuterRef("pk"), member=user.pk)
-    # Inside the count below, the meeting is two levels out.
-    my_waitlisted_at = RSVP.objects.filter(meeting=OuterRef(OuterRef("pk")), member=user.pk)
-    return {
-        "my_status": Subquery(mine.values("status")[:1]),
-        "my_ahead": _rsvp_count(
-            status=RSVP.Status.WAITLISTED,
-            waitlisted_at__lt=Subquery(my_waitlisted_at.values("waitlisted_at")[:1]),
-        ),
-    }
-
-
-def reader_answer(meeting):
-    """Return the reader's answer read by meeting_for_page ({"status", "ahead"}), or None."""
-    status = getattr(meeting, "my_status", None)
-    if status is None:
         return None
-    return {"status": status, "ahead": meeting.my_ahead}
+    mine = (
+        RSVP.objects.filter(meeting=meeting.pk, member=user.pk).values_list("status", "waitlisted_at").first()
+    )
+    if mine is None:
+        return None
+    status, waitlisted_at = mine
+    ahead = 0
+    if status == RSVP.Status.WAITLISTED:
+        ahead = RSVP.objects.filter(
+            meeting=meeting.pk, status=RSVP.Status.WAITLISTED, waitlisted_at__lt=waitlisted_at
+        ).count()
+    return {"status": status, "ahead": ahead}
 
 
 def meeting_to_answer(*, slug, pk, user):

@@ -1,5 +1,7 @@
 """Meeting and topic pages, RSVPs, and single-meeting calendar files."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from chapters.rules import can_check_in
 from community.selectors import has_volunteer_roles
-from itprosig.page_cache import cache_anonymous_page
+from itprosig.page_cache import cache_anonymous_page, shared_data, when_drawn
 from members.selectors import has_verified_email
 from speakers.selectors import attach_speaker_profiles
 
@@ -26,23 +28,20 @@ PAST_PER_PAGE = 12
 
 @cache_anonymous_page
 def meeting_detail(request, slug, pk):
-    meeting = selectors.meeting_for_page(slug=slug, pk=pk, user=request.user)
-    # Each talk's speaker links to their public profile, when they gave consent for one.
-    attach_speaker_profiles(meeting.agenda_items.all())
-    counts = selectors.seat_counts(meeting)
-    rsvp = selectors.reader_answer(meeting)
     user = request.user
+    meeting = shared_data(request, f"meeting:{pk}", partial(selectors.meeting_with_counts, pk))
+    meeting = selectors.page_meeting(meeting, slug=slug, user=user)
+    counts = selectors.seat_counts(meeting)
+    rsvp = selectors.reader_answer(meeting, user)
     state = meeting_state(meeting, counts)
+    # Each talk's speaker links to their public profile, when they gave consent for one.
+    items = when_drawn(attach_speaker_profiles, meeting.agenda_items.all())
     context = {
         "meeting": meeting,
         "chapter": meeting.chapter,
         "state": state,
         "counts": counts,
         "rsvp": rsvp,
-        "attendees": selectors.listed_attendees(meeting) if state in (UPCOMING, FULL) else [],
-        "agenda": agenda_with_times(meeting),
-        "google_calendar_url": google_calendar_url(meeting),
-        "jsonld": as_script(meeting_event(meeting, counts=counts)),
         "rsvp_refusal": rsvp_refusal(meeting),
         "show_online_link": bool(
             state in (UPCOMING, FULL) and rsvp and rsvp["status"] == RSVP.Status.GOING and meeting.online_url
@@ -50,9 +49,14 @@ def meeting_detail(request, slug, pk):
         "can_check_in": state != CANCELLED
         and user.is_authenticated
         and can_check_in(user, meeting.chapter_id),
-        "has_volunteer_roles": has_volunteer_roles(meeting),
-        "address_lines": address_lines(meeting.venue) if meeting.venue else [],
-        "map_url": map_url(meeting.venue) if meeting.venue else "",
+        # What every reader sees alike, read only when its fragment is drawn (itprosig.page_cache).
+        "agenda": when_drawn(lambda: agenda_with_times(meeting, items())),
+        "attendees": when_drawn(selectors.listed_attendees, meeting) if state in (UPCOMING, FULL) else [],
+        "jsonld": when_drawn(lambda: as_script(meeting_event(meeting, counts=counts, agenda_items=items()))),
+        "has_volunteer_roles": when_drawn(has_volunteer_roles, meeting),
+        "google_calendar_url": when_drawn(google_calendar_url, meeting),
+        "address_lines": when_drawn(address_lines, meeting.venue) if meeting.venue else [],
+        "map_url": when_drawn(map_url, meeting.venue) if meeting.venue else "",
     }
     return render(request, "meetings/meeting_detail.html", context)
 

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -10,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chapters.rules import organized_chapter_ids
-from itprosig.page_cache import pages_version
 from meetings.models import Meeting
 
 from .models import CallForSpeakers, Proposal, SpeakerProfile, Tour, TourStop
@@ -18,8 +16,6 @@ from .models import CallForSpeakers, Proposal, SpeakerProfile, Tour, TourStop
 # Meetings a talk given may link to: published ones (a draft's page is for organizers only).
 PUBLIC_MEETING_STATUSES = (Meeting.Status.SCHEDULED,)
 _ONE_DAY = datetime.timedelta(days=1)
-# A new pages version makes the old entry unreachable; the timeout only frees its memory.
-AGENDA_LINKS_SECONDS = 24 * 3600
 
 
 def open_calls(chapter, *, now=None):
@@ -123,29 +119,22 @@ def speaker_profile_url(member):
 def attach_speaker_profiles(agenda_items):
     """Set `speaker_profile_url` on each agenda item: its speaker's public profile, or "".
 
-    The meeting page runs this for every visitor; the links come from the cache (no query), kept
-    under the public pages' version, which any change to a profile, proposal or agenda raises.
+    One query for the whole agenda; the meeting page runs it only when it draws its shared part.
     """
     items = list(agenda_items)
-    links = _agenda_speaker_links() if items else {}
+    links = (
+        dict(
+            public_profiles()
+            .filter(member__talk_proposals__agenda_item__in=[item.pk for item in items])
+            .values_list("member__talk_proposals__agenda_item", "slug")
+        )
+        if items
+        else {}
+    )
     for item in items:
         slug = links.get(item.pk)
         item.speaker_profile_url = reverse("speakers:profile", kwargs={"slug": slug}) if slug else ""
     return items
-
-
-def _agenda_speaker_links():
-    """Return {agenda item id: profile slug} for every talk given by a speaker with a public profile."""
-    key = f"speakers:agenda-links:{pages_version()}"
-    links = cache.get(key)
-    if links is None:
-        links = dict(
-            public_profiles()
-            .filter(member__talk_proposals__agenda_item__isnull=False)
-            .values_list("member__talk_proposals__agenda_item", "slug")
-        )
-        cache.set(key, links, timeout=AGENDA_LINKS_SECONDS)
-    return links
 
 
 def meetings_to_request(user, tour, *, now=None):

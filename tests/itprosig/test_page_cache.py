@@ -159,7 +159,8 @@ def test_pages_that_are_never_cached_cost_no_cache_lookup(client, monkeypatch):
     for _ in range(3):
         client.get(chapter_page)
     # The first answer teaches the process the address; later visits are looked up.
-    assert len(lookups) == 2
+    page_lookups = [keys for keys in lookups if any(key.startswith("itprosig:page:") for key in keys)]
+    assert len(page_lookups) == 2
 
 
 def test_a_cached_members_page_is_not_served_after_log_out_or_deactivation(
