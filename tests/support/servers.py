@@ -335,7 +335,7 @@ class WebServer:
         return self
 
     def wait_until_ready(self):
-        wait_for(self._listening, timeout=30, interval=0.1, message=f"gunicorn {self.name} to listen")
+        wait_for(self._listening, timeout=60, interval=0.1, message=f"gunicorn {self.name} to listen")
         return self
 
     def _listening(self):
