@@ -82,9 +82,23 @@ class MeetingActionViews:
     def redirect_to_publish(self, meeting):
         return HttpResponseRedirect(reverse("admin:meetings_meeting_publish", args=[meeting.pk]))
 
-    def _meeting_for_change(self, request, object_id):
+    def _meeting_for_change(self, request, object_id, *, for_preview=False):
+        """Return the meeting the organizer may change, or 404 or 403.
+
+        `for_preview` brings what the announcement shows along with it (chapter, venue, agenda,
+        topics): the publish page renders the email, which would read each of them again.
+        """
         self.check_admin_input(request, object_id)
-        meeting = self.get_object(request, object_id)
+        if for_preview:
+            meeting = (
+                self.get_queryset(request)
+                .select_related("chapter", "venue")
+                .prefetch_related("agenda_items", "topics")
+                .filter(pk=object_id)
+                .first()
+            )
+        else:
+            meeting = self.get_object(request, object_id)
         if meeting is None:
             raise Http404
         if not self.has_change_permission(request, meeting):
@@ -108,7 +122,7 @@ class MeetingActionViews:
             return response.render()
 
     def publish_view(self, request, object_id):
-        meeting = self._meeting_for_change(request, object_id)
+        meeting = self._meeting_for_change(request, object_id, for_preview=request.method != "POST")
         if request.method == "POST":
             announce = request.POST.get("announce") == "yes"
             try:

@@ -1,19 +1,26 @@
-"""Community pages run a fixed number of queries, whatever the number of votes or sign-ups."""
+"""Community pages run a fixed number of queries, whatever the number of votes, sign-ups or meetings.
+
+Each page is read cold (nothing kept in the cache) after a small and after a large data set; both
+counts must be equal and at most MAX_QUERIES (tests/support/queries.py).
+"""
+
+import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from community.models import VolunteerRole, VolunteerSignup, Vote
+from meetings.models import AgendaItem
 from members.models import Member, Membership
 from tests.factories import MeetingFactory
+from tests.support.queries import assert_constant_queries, page_queries
 
 from .conftest import make_poll
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 12
+SMALL, LARGE = 3, 300
 
 
 def _members(chapter, count, tag):
@@ -24,20 +31,18 @@ def _members(chapter, count, tag):
     return members
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
-def _poll_with_votes(chapter, count):
-    poll = make_poll(chapter, allow_other=True)
-    first = poll.choices.first()
+def _vote(poll, members, choice):
     votes = Vote.objects.bulk_create(
-        Vote(poll=poll, member=m) for m in _members(chapter, count, f"p{poll.pk}")
+        Vote(poll=poll, member=m, other="Hybrid" if m.pk % 2 else "") for m in members
     )
-    Vote.choices.through.objects.bulk_create(Vote.choices.through(vote=v, pollchoice=first) for v in votes)
+    Vote.choices.through.objects.bulk_create(Vote.choices.through(vote=v, pollchoice=choice) for v in votes)
+
+
+def _poll_with_votes(chapter, count, reader, **fields):
+    poll = make_poll(chapter, allow_other=True, **fields)
+    _vote(poll, _members(chapter, count, f"p{poll.pk}"), poll.choices.first())
+    if reader is not None:
+        _vote(poll, [reader], poll.choices.last())
     return poll
 
 
@@ -51,23 +56,57 @@ def _meeting_with_signups(chapter, count):
     return meeting
 
 
-def test_poll_page_queries_do_not_grow_with_votes(client, chapter, member):
-    client.force_login(member)
-    few = _queries(client, _poll_with_votes(chapter, 3).get_absolute_url())
-    many = _queries(client, _poll_with_votes(chapter, 300).get_absolute_url())
-
-    assert few == many
-    assert many <= MAX_QUERIES
+@pytest.mark.parametrize(
+    ("reader", "poll_fields"),
+    [
+        ("anonymous", {}),
+        ("member", {}),
+        ("member", {"closes_at": timezone.now() - datetime.timedelta(hours=1)}),
+        ("organizer", {}),
+    ],
+    ids=["anonymous", "member-who-voted", "member-closed-poll", "organizer"],
+)
+def test_poll_page_queries_do_not_grow_with_votes(client, chapter, member, organizer, reader, poll_fields):
+    readers = {"anonymous": None, "member": member, "organizer": organizer}
+    if readers[reader] is not None:
+        client.force_login(readers[reader])
+    if "closes_at" in poll_fields:
+        poll_fields = {**poll_fields, "opens_at": timezone.now() - datetime.timedelta(days=8)}
+    few = page_queries(
+        client, _poll_with_votes(chapter, SMALL, readers[reader], **poll_fields).get_absolute_url()
+    )
+    many = page_queries(
+        client, _poll_with_votes(chapter, LARGE, readers[reader], **poll_fields).get_absolute_url()
+    )
+    assert_constant_queries(few, many)
 
 
 def test_volunteer_page_queries_do_not_grow_with_signups(client, chapter, member):
     client.force_login(member)
 
     def url(meeting):
+        VolunteerSignup.objects.create(role=meeting.volunteer_roles.get(kind="door"), member=member)
         return reverse("community:volunteer", kwargs={"slug": chapter.slug, "pk": meeting.pk})
 
-    few = _queries(client, url(_meeting_with_signups(chapter, 3)))
-    many = _queries(client, url(_meeting_with_signups(chapter, 300)))
+    few = page_queries(client, url(_meeting_with_signups(chapter, SMALL)))
+    many = page_queries(client, url(_meeting_with_signups(chapter, LARGE)))
+    assert_constant_queries(few, many)
 
-    assert few == many
-    assert many <= MAX_QUERIES
+
+def test_my_volunteering_queries_do_not_grow_with_signups_or_talks(client, chapter, member):
+    client.force_login(member)
+
+    def volunteered(count):
+        past = timezone.now() - datetime.timedelta(days=400)
+        for n in range(count):
+            meeting = MeetingFactory(chapter=chapter, starts_at=past + datetime.timedelta(days=n))
+            role = VolunteerRole.objects.create(meeting=meeting, kind="door", places=2)
+            VolunteerSignup.objects.create(role=role, member=member, state=VolunteerSignup.State.CONFIRMED)
+            AgendaItem.objects.create(meeting=meeting, title=f"Talk {n}", speaker=member.display_name)
+
+    url = reverse("community:my_volunteering")
+    volunteered(1)
+    few = page_queries(client, url)
+    volunteered(30)
+    many = page_queries(client, url)
+    assert_constant_queries(few, many)

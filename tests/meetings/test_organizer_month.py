@@ -6,8 +6,6 @@ import datetime
 
 import icalendar
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,9 +13,18 @@ from meetings.models import RSVP, AgendaItem, Meeting
 from meetings.services.reminders import meeting_unanswered_reminders_send
 from meetings.services.scheduling import meeting_announce, meeting_publish
 from members.mail.models import OutboxMessage
-from members.models import Membership
-from tests.factories import AgendaItemFactory, MeetingFactory, MemberFactory, MembershipFactory, RSVPFactory
+from members.models import Member, Membership
+from tests.factories import (
+    AgendaItemFactory,
+    ChapterFactory,
+    MeetingFactory,
+    MemberFactory,
+    MembershipFactory,
+    RSVPFactory,
+    TopicFactory,
+)
 from tests.support.html_forms import read_form, without_templates
+from tests.support.queries import assert_constant_queries, page_queries
 from tests.support.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -362,17 +369,12 @@ def test_meeting_page_links_each_talks_slides_and_recording_from_the_editor(clie
 
 
 def test_publish_page_queries_do_not_grow_with_recipients_or_talks(client, organizer, draft, toronto):
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(_url("publish", draft)).status_code == 200
-        return len(captured)
-
     _opted_in(toronto, "first@example.org")
-    few = queries()
+    few = page_queries(client, _url("publish", draft))
     for n in range(15):
         _opted_in(toronto, f"more{n}@example.org")
         AgendaItemFactory(meeting=draft, title=f"Talk {n}")
-    assert queries() == few
+    assert_constant_queries(few, page_queries(client, _url("publish", draft)))
 
 
 @pytest.mark.parametrize("user", ["other_organizer", "volunteer", "member"])
@@ -452,3 +454,41 @@ def test_announcement_carries_a_one_click_link_that_stops_the_chapters_announcem
     membership = Membership.objects.get(member=member, chapter=toronto)
     assert membership.announcements_subscribed is False
     assert client.get("/unsubscribe/announcements/forged/").status_code == 400
+
+
+@pytest.mark.parametrize("reader", ["organizer", "superuser"])
+def test_admin_meeting_list_queries_do_not_grow_with_meetings_rsvps_or_topics(client, world, toronto, reader):
+    client.force_login(world["users"][reader])
+    url = reverse("admin:meetings_meeting_changelist")
+
+    def more(count):
+        chapter = ChapterFactory()
+        for target in (toronto, chapter):
+            meetings = Meeting.objects.bulk_create(
+                Meeting(
+                    chapter=target,
+                    title=f"{target.slug} {n}",
+                    starts_at=timezone.now() + datetime.timedelta(days=n - count // 2),
+                    ends_at=timezone.now() + datetime.timedelta(days=n - count // 2, hours=3),
+                    status=Meeting.Status.SCHEDULED,
+                    capacity=5,
+                )
+                for n in range(count)
+            )
+            topics = [TopicFactory() for _ in range(count // 10 + 1)]
+            for meeting in meetings[:5]:
+                meeting.topics.add(*topics)
+            members = Member.objects.bulk_create(
+                Member(email=f"l{target.pk}-{n}-{count}@example.org") for n in range(count // 10 + 1)
+            )
+            RSVP.objects.bulk_create(
+                RSVP(meeting=m, member=member, status=RSVP.Status.GOING)
+                for m in meetings
+                for member in members
+            )
+
+    more(3)
+    few = page_queries(client, url)
+    more(200)
+    many = page_queries(client, url)
+    assert_constant_queries(few, many)

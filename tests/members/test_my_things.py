@@ -6,21 +6,19 @@ import io
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from PIL import Image
 
+from chapters.models import Chapter, ChapterInterest
 from meetings.checkin.links import checkin_qr_png
 from meetings.models import RSVP, Meeting
 from meetings.services.reminders import meeting_reminders_send
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory
+from tests.support.queries import assert_constant_queries, page_queries
 
 pytestmark = pytest.mark.django_db
-
-MAX_QUERIES = 12
 
 
 def _me(client):
@@ -79,20 +77,35 @@ def test_me_past_meetings_say_attended_or_no_show(member_client):
     assert "no-show" in page
 
 
-def test_me_query_count_stays_constant_with_rsvps(member_client):
-    def count():
-        cache.clear()
-        with CaptureQueriesContext(connection) as captured:
-            assert member_client.get(reverse("members:me")).status_code == 200
-        return len(captured)
-
-    _rsvp(MeetingFactory(), member_client.member)
-    one = count()
-    for _n in range(19):
+def _many_things(member, count):
+    """Give the member `count` more chapters, each with an upcoming, a waitlisted and a past answer."""
+    past = timezone.now() - datetime.timedelta(days=40)
+    for _n in range(count):
         chapter = ChapterFactory()
-        member_client.member.memberships.create(chapter=chapter)
-        _rsvp(MeetingFactory(chapter=chapter), member_client.member)
-    assert count() == one <= MAX_QUERIES
+        member.memberships.create(
+            chapter=chapter, newsletter_subscribed=True, newsletter_consent_at=timezone.now()
+        )
+        ChapterInterest.objects.create(chapter=ChapterFactory(status=Chapter.Status.FORMING), user=member)
+        _rsvp(MeetingFactory(chapter=chapter), member)
+        full = MeetingFactory(chapter=chapter, capacity=1)
+        _rsvp(full, MemberFactory())
+        _rsvp(
+            full,
+            MemberFactory(),
+            RSVP.Status.WAITLISTED,
+            waitlisted_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+        _rsvp(full, member, RSVP.Status.WAITLISTED)
+        _rsvp(MeetingFactory(chapter=chapter, starts_at=past), member, checked_in_at=past)
+
+
+@pytest.mark.parametrize("url_name", ["members:me", "members:profile", "mail:preferences"])
+def test_my_pages_query_count_stays_constant_with_chapters_and_rsvps(member_client, url_name):
+    _many_things(member_client.member, 1)
+    few = page_queries(member_client, reverse(url_name))
+    _many_things(member_client.member, 15)
+    many = page_queries(member_client, reverse(url_name))
+    assert_constant_queries(few, many)
 
 
 def test_personal_feed_holds_the_members_going_and_waitlisted_meetings_only(client, verified_member):

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from speakers import services
-from speakers.models import Proposal
+from speakers.models import CallForSpeakers, Proposal, Tour
 from speakers.services import Decision
-from tests.factories import AgendaItemFactory, MeetingFactory
+from tests.factories import AgendaItemFactory, MeetingFactory, TopicFactory
+from tests.support.queries import assert_constant_queries, page_queries
 
 from .conftest import submit
 
@@ -257,24 +258,28 @@ def test_french_pages_render_in_french(client, world):
     assert "Envoyer ma proposition" in html
 
 
-@pytest.mark.parametrize("talks", [1, 6])
-def test_speaker_profile_query_count_is_constant(client, world, django_assert_num_queries, talks):
-    for n in range(talks):
+# Every talk page runs a fixed number of queries, cold, whatever the number of proposals, talks, tours,
+# stops and calls, and at most MAX_QUERIES; read by a visitor, a member, the speaker or an organizer.
+
+
+def _speaker_with_things(world, count):
+    """Give the speaker `count` more proposals, talks given, tours (each asked by MITPro) and calls."""
+    today = timezone.localdate()
+    start = Proposal.objects.count()
+    for n in range(start, start + count):
+        call = CallForSpeakers.objects.create(
+            chapter=world["toronto"],
+            title=f"Call {n}",
+            meeting=world["meeting"],
+            topic=TopicFactory(),
+            opens_at=timezone.now() - datetime.timedelta(days=1),
+            closes_at=timezone.now() + datetime.timedelta(days=10 + n),
+        )
+        submit(world, title=f"Idea {n}", call=call)
         meeting = MeetingFactory(
             chapter=world["toronto"], starts_at=timezone.now() + datetime.timedelta(days=20 + n)
         )
         _scheduled_talk(world, meeting=meeting, title=f"Talk {n}")
-    AgendaItemFactory(meeting=world["meeting"])
-    profile = services.speaker_profile_save(member=world["speaker"], bio="Bio", is_public=True)
-    with django_assert_num_queries(3):
-        assert client.get(profile.get_absolute_url()).status_code == 200
-
-
-@pytest.mark.parametrize("count", [1, 6])
-def test_my_talks_query_count_is_constant(client, world, django_assert_num_queries, count):
-    today = timezone.localdate()
-    for n in range(count):
-        submit(world, title=f"Idea {n}")
         tour = services.tour_create(
             speaker=world["speaker"],
             title=f"Tour {n}",
@@ -284,9 +289,54 @@ def test_my_talks_query_count_is_constant(client, world, django_assert_num_queri
             available_from=today,
             available_to=today + datetime.timedelta(days=60),
         )
-        if n == 0:
-            services.tour_request(tour=tour, meeting=world["mtl_meeting"], by=world["other_organizer"])
-    _scheduled_talk(world, title="On the agenda")
-    client.force_login(world["speaker"])
-    with django_assert_num_queries(7):
-        assert client.get(reverse("speakers:my_talks")).status_code == 200
+        mtl = MeetingFactory(
+            chapter=world["montreal"], starts_at=timezone.now() + datetime.timedelta(days=25 + n)
+        )
+        services.tour_request(tour=tour, meeting=mtl, by=world["other_organizer"])
+    AgendaItemFactory(meeting=world["meeting"])
+    services.speaker_profile_save(member=world["speaker"], bio="Bio", is_public=True)
+
+
+def _talk_page(world, page):
+    speaker = world["speaker"]
+    if page == "propose":
+        return _propose_url(world)
+    if page == "proposal_edit":
+        proposal = Proposal.objects.filter(speaker=speaker, state=Proposal.State.SUBMITTED).latest("pk")
+        return reverse("speakers:proposal_edit", kwargs={"pk": proposal.pk})
+    if page == "my_talks":
+        return reverse("speakers:my_talks")
+    if page == "profile_edit":
+        return reverse("speakers:profile_edit")
+    if page == "profile":
+        return speaker.speaker_profile.get_absolute_url()
+    if page == "tours":
+        return reverse("speakers:tours")
+    return Tour.objects.filter(speaker=speaker).latest("pk").get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    ("page", "reader"),
+    [
+        ("propose", None),
+        ("propose", "speaker"),
+        ("proposal_edit", "speaker"),
+        ("my_talks", "speaker"),
+        ("profile_edit", "speaker"),
+        ("profile", None),
+        ("profile", "organizer"),
+        ("tours", None),
+        ("tours", "speaker"),
+        ("tour", None),
+        ("tour", "speaker"),
+        ("tour", "other_organizer"),
+    ],
+)
+def test_talk_page_queries_do_not_grow(client, world, page, reader):
+    if reader is not None:
+        client.force_login(world[reader])
+    _speaker_with_things(world, 1)
+    few = page_queries(client, _talk_page(world, page))
+    _speaker_with_things(world, 6)
+    many = page_queries(client, _talk_page(world, page))
+    assert_constant_queries(few, many)

@@ -1,4 +1,4 @@
-"""Real services for the email integration tests: Redis, Celery workers and an SMTP server.
+"""Real services for the integration tests: Redis, Celery workers, an SMTP server, the app under gunicorn.
 
 Each test starts its own instances on free ports and stops only those, so tests run side by side
 (pytest-xdist) and the machine's shared PostgreSQL and Redis are never touched.
@@ -23,6 +23,12 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(settings.BASE_DIR)
+
+
+def database_url():
+    """Return the address of the test's own database, for processes started beside the test."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def free_port():
@@ -168,14 +174,10 @@ class Worker:
         self.folder = tempfile.mkdtemp(prefix=f"itprosig-{name}-")
 
     def env(self):
-        db = connection.settings_dict
-        database_url = (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
         return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "itprosig.settings",
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": self.redis.url,
             "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp.port}",
             "SITE_URL": settings.SITE_URL,
@@ -256,6 +258,111 @@ class Worker:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
         self.log.close()
+        self.final_output = self.output()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class WebServer:
+    """The app under gunicorn with one sync worker, with production settings, on a free loopback port.
+
+    DEBUG is off and the settings module is production's; only what plain HTTP on 127.0.0.1 cannot
+    have is switched off (the TLS redirect, secure-only cookies, HSTS), static files are linked
+    without a collected manifest, and tasks run in the request (no broker) with email written to the
+    log. It serves the test's own database, so the test's data must be committed
+    (`django_db(transaction=True)`).
+    """
+
+    def __init__(self, *, name, cache_url, env=None):
+        self.name, self.cache_url = name, cache_url
+        self.port = free_port()
+        self.extra_env = env or {}
+        self.process = None
+        self.folder = tempfile.mkdtemp(prefix=f"itprosig-{name}-")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self):
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "itprosig.settings",
+            "DATABASE_URL": database_url(),
+            "CACHE_URL": self.cache_url,
+            "CELERY_BROKER_URL": "",
+            "EMAIL_URL": "consolemail://",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": self.url,
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+
+    def start(self):
+        """Start gunicorn; the app is loaded before it listens (--preload). Call wait_until_ready()."""
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "itprosig.wsgi:application",
+            "--preload",
+            "--workers",
+            "1",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            "30",
+            "--log-level",
+            "warning",
+        ]
+        self.log = open(os.path.join(self.folder, "gunicorn.log"), "wb")  # noqa: SIM115
+        # Its own session, so stopping it reaches gunicorn's worker and nothing else.
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def wait_until_ready(self):
+        wait_for(self._listening, timeout=60, interval=0.1, message=f"gunicorn {self.name} to listen")
+        return self
+
+    def _listening(self):
+        if self.process.poll() is not None:
+            raise AssertionError(f"gunicorn {self.name} exited:\n{self.output()}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def output(self):
+        path = Path(self.folder) / "gunicorn.log"
+        if not path.exists():
+            return getattr(self, "final_output", "")
+        return path.read_bytes().decode(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if self.process:
+            self.log.close()
         self.final_output = self.output()
         shutil.rmtree(self.folder, ignore_errors=True)
 
