@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from . import environment
+from . import environment, page_data
 from .environment import ROOT
 from .reports import report_path
 from .seed import REPORT_CHAPTER_SLUG
@@ -86,10 +86,14 @@ def session_cookie(member, token):
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(member.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend a login records is one that loads users (not the object-permission one).
+    store[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user")
+    )
     store[HASH_SESSION_KEY] = member.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={token}"
@@ -126,15 +130,38 @@ def build_targets():
     def get(name, kind, path, cookie=""):
         return Target(name, kind, [("GET", path, cookie, "", "")])
 
+    organizer = Member.objects.get(email=f"organizer-{chapter.slug}@example.org")
+    states, poll, proposal = page_data.ensure(chapter=chapter, member=regular)
+
     token = csrf_token()
-    targets = [
-        get("ceiling", "ceiling", "/bench/ceiling/"),
-        get("home", "anonymous", "/"),
-        get("chapter", "anonymous", f"/chapters/{chapter.slug}/"),
-        get("meeting", "anonymous", f"/chapters/{chapter.slug}/meetings/{meeting.pk}/"),
-        get("topic", "anonymous", f"/topics/{topic.slug}/"),
-        get("chapter_ical", "anonymous", f"/chapters/{chapter.slug}/calendar.ics"),
-        get("me", "logged_in", "/me/", session_cookie(regular, token)),
+    member_cookie = session_cookie(regular, token)
+    # Every page a member sees, as an anonymous visitor (where it is public) and logged in.
+    pages = [
+        ("home", "/", True),
+        ("chapter", f"/chapters/{chapter.slug}/", True),
+        *(
+            (f"meeting_{state}" if state != "upcoming" else "meeting", states[state].get_absolute_url(), True)
+            for state in ("upcoming", "full", "past", "cancelled")
+        ),
+        ("topic", f"/topics/{topic.slug}/", True),
+        ("poll", f"/chapters/{chapter.slug}/polls/{poll.pk}/", True),
+        ("propose", f"/chapters/{chapter.slug}/talks/propose/", True),
+        ("volunteer", f"/chapters/{chapter.slug}/meetings/{meeting.pk}/volunteer/", False),
+        ("me", "/me/", False),
+        ("my_talks", "/me/talks/", False),
+        ("proposal_edit", f"/me/talks/{proposal.pk}/edit/", False),
+    ]
+    targets = [get("ceiling", "ceiling", "/bench/ceiling/")]
+    targets += [get(name, "anonymous", path) for name, path, public in pages if public]
+    targets.append(get("chapter_ical", "anonymous", f"/chapters/{chapter.slug}/calendar.ics"))
+    targets += [
+        get(name if not public else f"{name}_member", "logged_in", path, member_cookie)
+        for name, path, public in pages
+    ]
+    organizer_cookie = session_cookie(organizer, token)
+    targets += [
+        get("admin_home", "logged_in", "/admin/", organizer_cookie),
+        get("admin_meetings", "logged_in", "/admin/meetings/meeting/", organizer_cookie),
     ]
 
     forming = Chapter.objects.get(status="forming")
