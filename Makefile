@@ -101,9 +101,16 @@ $(VENV)/.bench-deps: bench/requirements.txt $(VENV)/.test-deps
 	$(PY) -m pip install --quiet -r bench/requirements.txt
 	@touch $@
 
-# BENCH_ARGS="--only ceiling,home --duration 5" runs a part; "--reseed" seeds the data again.
-bench: $(VENV)/.bench-deps services translations
+# Lighthouse (large, benchmark-only) has its own package and lock beside its step, not the test tools'.
+bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.json
+	npm ci --prefix bench/lighthouse --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# BENCH_ARGS="--only ceiling,home --duration 5" runs a part; "--reseed" seeds the data again;
+# "--skip lighthouse" leaves out the phone audits.
+bench: $(VENV)/.bench-deps services translations bench/lighthouse/node_modules/.package-lock.json
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null
+	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:

@@ -45,12 +45,78 @@ def summary(record):
         "fanout": record.get("fanout"),
         "report_scaling": record.get("report_scaling"),
         "memory_mb": record.get("memory_mb"),
+        "lighthouse": [
+            {key: page.get(key) for key in ("name", "scores", "total_transfer_bytes", "skipped")}
+            for page in (record.get("lighthouse") or {}).get("pages", [])
+        ],
     }
 
 
 def _figure(entry, key):
     value = entry.get(key)
     return f"{value:.2f}" if entry.get("requests") and value is not None else "n/a"
+
+
+LIGHTHOUSE_LABELS = {
+    "performance": "performance",
+    "accessibility": "accessibility",
+    "best-practices": "best practices",
+    "seo": "SEO",
+}
+
+
+def lighthouse_verdict(page, lighthouse):
+    if "skipped" in page:
+        return f"skipped: {page['skipped']}"
+    misses = [
+        f"{LIGHTHOUSE_LABELS[category]} < {lighthouse['score_target']}"
+        for category, score in page["scores"].items()
+        if score is None or score < lighthouse["score_target"]
+    ]
+    if page["name"] == lighthouse["transfer_page"] and (
+        page["total_transfer_bytes"] >= lighthouse["transfer_target_bytes"]
+    ):
+        misses.append(f"transfer ≥ {lighthouse['transfer_target_bytes'] / 1000:.0f} kB")
+    if not misses:
+        return "met"
+    failing = ", ".join(f"`{audit}`" for audit in page.get("failing_audits", {}))
+    return "miss: " + ", ".join(misses) + (f" (failing audits: {failing})" if failing else "")
+
+
+def lighthouse_lines(lighthouse):
+    if "skipped" in lighthouse:
+        return [f"Lighthouse: skipped: {lighthouse['skipped']}."]
+    target, transfer_kb = lighthouse["score_target"], lighthouse["transfer_target_bytes"] / 1000
+    lines = [
+        f"Lighthouse {lighthouse['lighthouse']} on Chromium {lighthouse['chromium']}, "
+        f"{lighthouse['form_factor']}, first visit; median of {lighthouse['runs_per_page']} runs per page. "
+        f"Targets: every category at least {target}; the {lighthouse['transfer_page']} page's total "
+        f"transfer under {transfer_kb:.0f} kB.",
+        "",
+        "| page | " + " | ".join(LIGHTHOUSE_LABELS.values()) + " | total transfer kB | target |",
+        "|---|" + "---:|" * len(LIGHTHOUSE_LABELS) + "---:|---|",
+    ]
+    for page in lighthouse["pages"]:
+        verdict = lighthouse_verdict(page, lighthouse)
+        if "skipped" in page:
+            lines.append(f"| {page['name']} |" + " |" * (len(LIGHTHOUSE_LABELS) + 1) + f" {verdict} |")
+            continue
+        scores = " | ".join(str(page["scores"].get(category, "n/a")) for category in LIGHTHOUSE_LABELS)
+        lines.append(f"| {page['name']} | {scores} | {page['total_transfer_bytes'] / 1000:.1f} | {verdict} |")
+    for page in lighthouse["pages"]:
+        static = page.get("static")
+        if not static:
+            continue
+        compressed = sum(1 for item in static if item["content_encoding"] in {"gzip", "br"})
+        cached = sum(1 for item in static if item["long_cache"])
+        lines.append("")
+        lines.append(
+            f"The {page['name']} page's {len(static)} static files: {compressed} served compressed, "
+            f"{cached} with a cache lifetime of a year or more (`{static[0]['cache_control']}`), "
+            f"{sum(item['bytes_on_wire'] for item in static) / 1000:.1f} kB on the wire for "
+            f"{sum(item['resource_bytes'] or 0 for item in static) / 1000:.1f} kB of files."
+        )
+    return lines
 
 
 def table(record):
@@ -69,6 +135,9 @@ def table(record):
             f"{_figure(entry, 'worker_cpu_ms')} | {_figure(entry, 'cpu_ratio_to_ceiling')} | "
             f"{verdict(entry)} |"
         )
+    if record.get("lighthouse"):
+        lines.append("")
+        lines.extend(lighthouse_lines(record["lighthouse"]))
     fanout = record.get("fanout") or {}
     lines.append("")
     if "msgs_per_s" in fanout:

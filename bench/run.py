@@ -5,7 +5,8 @@
     python -m bench.run --only ceiling,home --duration 5
 
 Each step is in its own module: seeding (bench.seed), HTTP under wrk (bench.http), newsletter
-fan-out (bench.fanout), report scaling (bench.reports); this one runs them in order and records.
+fan-out (bench.fanout), report scaling (bench.reports), Lighthouse on a phone (bench.lighthouse); this
+one runs them in order and records.
 """
 
 import argparse
@@ -32,7 +33,10 @@ def parse_args(argv):
         choices=["flamegraph", "raw", "speedscope"],
         help="py-spy output: flame graph (SVG), collapsed stacks (raw, for scripts) or speedscope JSON",
     )
-    parser.add_argument("--skip", default="", help="comma-separated steps to skip: http,fanout,reports")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated steps to skip: http,lighthouse,fanout,reports"
+    )
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (median)")
     parser.add_argument("--recipients", type=int, default=10_000, help="newsletter fan-out size")
     parser.add_argument("--fanout-seconds", type=int, default=180, help="longest wait for the fan-out")
     parser.add_argument("--output", default="", help="results file (default bench/results/<date>.json)")
@@ -75,6 +79,10 @@ def main(argv=None):
         )
     else:
         record["memory_mb"] = {}
+    if "lighthouse" not in skip:
+        from . import lighthouse
+
+        record["lighthouse"] = lighthouse.run(runs=args.lighthouse_runs)
     if "fanout" not in skip:
         from . import fanout
 
