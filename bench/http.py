@@ -152,6 +152,8 @@ def build_targets():
         ("proposal_edit", f"/me/talks/{proposal.pk}/edit/", False),
     ]
     targets = [get("ceiling", "ceiling", "/bench/ceiling/")]
+    # The site's frame alone, logged in: what every member page costs before its own content.
+    targets.append(get("frame_member", "reference", "/bench/frame/", member_cookie))
     targets += [get(name, "anonymous", path) for name, path, public in pages if public]
     targets.append(get("chapter_ical", "anonymous", f"/chapters/{chapter.slug}/calendar.ics"))
     targets += [

@@ -1,9 +1,13 @@
-"""The app's own URLs plus the ceiling view that every page is compared with."""
+"""The app's own URLs plus the reference views every page is compared with."""
 
 from django.urls import path
 
 from itprosig.urls import urlpatterns as app_urlpatterns
 
-from .views import ceiling
+from .views import ceiling, frame
 
-urlpatterns = [path("bench/ceiling/", ceiling, name="bench-ceiling"), *app_urlpatterns]
+urlpatterns = [
+    path("bench/ceiling/", ceiling, name="bench-ceiling"),
+    path("bench/frame/", frame, name="bench-frame"),
+    *app_urlpatterns,
+]

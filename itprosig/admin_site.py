@@ -71,6 +71,15 @@ class OrganizerAdminSite(admin.AdminSite):
 
         return in_preferred_language
 
+    def get_app_list(self, request, app_label=None):
+        # Every admin page lists the models in its sidebar, and the index lists them again: work
+        # out what this user may reach once per request (a permission check per model each time).
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        if not hasattr(request, "_admin_app_list"):
+            request._admin_app_list = super().get_app_list(request)
+        return request._admin_app_list
+
     def each_context(self, request):
         # "View site" leads to the public site in the admin's language: /fr/ from /fr/admin/.
         return {**super().each_context(request), "site_url": reverse("chapters:home")}

@@ -227,6 +227,10 @@ class MeetingAdmin(MeetingActionViews, ChapterScopedAdmin):
     list_select_related = ["chapter", "venue"]
     search_fields = ["title", "description", "agenda_items__title", "agenda_items__speaker"]
     date_hierarchy = "starts_at"
+    # Two years of monthly meetings a page; the date links reach the years before. Counting every
+    # meeting in the network for "show all" is not worth a query on each page.
+    list_per_page = 25
+    show_full_result_count = False
     autocomplete_fields = ["topics"]
     actions = ["duplicate_to_next_month", "cancel_meetings", "export_rsvps"]
     fieldsets = [
