@@ -45,7 +45,10 @@ def ensure(*, chapter, member):
     poll, made = Poll.objects.get_or_create(
         chapter=chapter,
         question=POLL_QUESTION,
-        defaults={"opens_at": now - datetime.timedelta(days=1), "closes_at": now + datetime.timedelta(days=60)},
+        defaults={
+            "opens_at": now - datetime.timedelta(days=1),
+            "closes_at": now + datetime.timedelta(days=60),
+        },
     )
     if made:
         for position, label in enumerate(("Azure Arc", "Intune", "Windows Server 2025", "PowerShell DSC")):
@@ -59,6 +62,7 @@ def ensure(*, chapter, member):
             chapter=chapter,
             speaker=member,
             title=PROPOSAL_TITLE,
-            abstract="What changes, what breaks and what to keep on 5.1, with the modules a Windows shop uses.",
+            abstract="What changes, what breaks and what to keep on 5.1, with the modules a Windows shop"
+            " uses.",
         )
     return states, poll, proposal

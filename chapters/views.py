@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import selectors as community_selectors
-from itprosig.page_cache import cache_anonymous_page, shared_data, when_drawn
+from itprosig.page_cache import cache_anonymous_page, page_key, shared_data, when_drawn
 from meetings import selectors as meeting_selectors
 from meetings.calendar import build_calendar
 from meetings.filters import MeetingFilterForm
@@ -98,7 +98,7 @@ def chapter_detail(request, slug):
         "past": when_drawn(
             lambda: Paginator(meeting_selectors.past_meetings(chapter=chapter), PAST_PER_PAGE).get_page(page)
         ),
-        "past_key": _page_key(page),
+        "past_key": page_key(page),
         "open_polls": when_drawn(lambda: panel()[0]),
         "volunteers_thanked": when_drawn(lambda: panel()[1]),
         # The reader's own.
@@ -108,14 +108,6 @@ def chapter_detail(request, slug):
     if chapter.is_forming and request.user.is_authenticated:
         context["counted_in"] = ChapterInterest.objects.filter(chapter=chapter, user=request.user).exists()
     return render(request, "chapters/chapter_detail.html", context)
-
-
-def _page_key(value):
-    """Return what decides which page of a list `Paginator.get_page(value)` draws, for a fragment's key."""
-    try:
-        return str(int(value))
-    except (TypeError, ValueError):
-        return "first"  # not a number: the first page
 
 
 @cache_anonymous_page

@@ -283,6 +283,14 @@ def when_drawn(function, *args, **kwargs):
     return functools.cache(functools.partial(function, *args, **kwargs))
 
 
+def page_key(value):
+    """Return what decides the page `Paginator.get_page(value)` draws, for a shared fragment's key."""
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):
+        return "first"  # not a number: the first page
+
+
 def _opt_in(cache_for, applies):
     """Return a view decorator marking answers to requests for which `applies(request)` holds."""
 

@@ -270,8 +270,8 @@ def topics_with_counts():
     )
 
 
-def topic_for_page(slug):
-    return get_object_or_404(Topic, slug=slug)
+def topic_named(slug):
+    return Topic.objects.filter(slug=slug).first()
 
 
 def with_topics(meetings):

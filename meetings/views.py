@@ -5,13 +5,13 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chapters.rules import can_check_in
 from community.selectors import has_volunteer_roles
-from itprosig.page_cache import cache_anonymous_page, shared_data, when_drawn
+from itprosig.page_cache import cache_anonymous_page, page_key, shared_data, when_drawn
 from members.selectors import has_verified_email
 from speakers.selectors import attach_speaker_profiles
 
@@ -108,15 +108,25 @@ def meeting_ics(request, slug, pk):
 
 @cache_anonymous_page
 def topic_list(request):
-    return render(request, "meetings/topic_list.html", {"topics": selectors.topics_with_counts()})
+    return render(request, "meetings/topic_list.html", {"topics": when_drawn(selectors.topics_with_counts)})
 
 
 @cache_anonymous_page
 def topic_detail(request, slug):
-    topic = selectors.topic_for_page(slug)
-    past = Paginator(selectors.past_meetings(topic=topic), PAST_PER_PAGE).get_page(request.GET.get("page"))
+    topic = shared_data(request, f"topic:{slug}", partial(selectors.topic_named, slug))
+    if topic is None:
+        raise Http404("No such topic.")
+    page = request.GET.get("page")
     return render(
         request,
         "meetings/topic_detail.html",
-        {"topic": topic, "upcoming": selectors.upcoming_meetings(topic=topic)[:24], "past": past},
+        {
+            "topic": topic,
+            # Read only when the shared fragment is drawn (itprosig.page_cache).
+            "upcoming": when_drawn(lambda: selectors.upcoming_meetings(topic=topic)[:24]),
+            "past": when_drawn(
+                lambda: Paginator(selectors.past_meetings(topic=topic), PAST_PER_PAGE).get_page(page)
+            ),
+            "past_key": page_key(page),
+        },
     )
