@@ -1,4 +1,4 @@
-"""Template context every page needs: the language switcher and what the navbar may link to."""
+"""Template context every page needs: the language switcher and the shared fragments' keys."""
 
 from functools import cached_property
 
@@ -14,14 +14,6 @@ class Navigation:
 
     def __init__(self, request):
         self.request = request
-
-    @cached_property
-    def may_read_reports(self):
-        from chapters.rules import may_read_reports
-
-        # Error pages for requests refused before the middleware ran (a bad Host) have no user.
-        user = getattr(self.request, "user", None)
-        return user is not None and may_read_reports(user)
 
     @cached_property
     def languages(self):

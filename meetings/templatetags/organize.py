@@ -1,22 +1,39 @@
-"""The navbar's "Organize" link: organizers to the admin, door volunteers to their next meeting's door."""
+"""The navbar's role links: "Reports" for organizers and sponsors' liaisons, "Organize" for
+organizers (to the admin) and door volunteers (to their next meeting's door)."""
 
 from django import template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 
-from chapters.rules import may_enter_admin
+from chapters.rules import may_enter_admin, may_read_reports
+from itprosig.page_cache import shared_data
 from meetings.organizer_home import door_url
 
 register = template.Library()
+NO_LINKS = {"reports": "", "organize": ""}
 
 
 @register.simple_tag(takes_context=True)
-def organize_url(context):
-    """Return where "Organize" leads this reader, or "" when they hold no role."""
+def role_links(context):
+    """Return {"reports": address or "", "organize": address or ""} for the reader.
+
+    Worked out once and kept with the pages' version, which every change to a role raises: the
+    links are shown on every page a member opens, and the pages they lead to check access afresh.
+    """
     request = context.get("request")
     # Error pages for requests refused before the middleware ran (a bad Host) have no user.
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return ""
-    if may_enter_admin(user):
-        return reverse("admin:index")
-    return door_url(user) or ""
+        return NO_LINKS
+    return shared_data(request, f"role-links:{user.pk}:{get_language()}", lambda: _links(user))
+
+
+def _links(user):
+    links = dict(NO_LINKS)
+    if may_read_reports(user):
+        try:
+            links["reports"] = reverse("reports:index")
+        except NoReverseMatch:  # a deployment without the reports
+            pass
+    links["organize"] = reverse("admin:index") if may_enter_admin(user) else door_url(user) or ""
+    return links
