@@ -57,7 +57,8 @@ def rsvp_going(*, meeting, member, now=None):
         rsvp = _rsvp_of(locked, member)
         if rsvp is not None and rsvp.status in ACTIVE_STATUSES:
             return rsvp
-        if rsvp is None:
+        answered_before = rsvp is not None
+        if not answered_before:
             rsvp = RSVP(meeting=locked, member=member, created_at=now)
         if _has_free_seat(locked):
             rsvp.status = RSVP.Status.GOING
@@ -65,7 +66,8 @@ def rsvp_going(*, meeting, member, now=None):
         else:
             rsvp.status = RSVP.Status.WAITLISTED
             rsvp.waitlisted_at = now
-        rsvp.save()
+        # A changed answer writes the answer alone: a check-in recorded meanwhile stays.
+        rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"] if answered_before else None)
         membership_ensure(member=member, chapter_id=locked.chapter_id, source=Membership.Source.RSVP, now=now)
         if rsvp.status == RSVP.Status.GOING:
             notifications.notify_rsvp_going(rsvp)
@@ -166,16 +168,31 @@ def rsvp_promote(*, rsvp, by, now=None):
 
 
 def _lock(meeting):
-    # Every RSVP write for a meeting queues on this row, so seat counts read inside are exact.
-    # Only the meeting row is locked (not its chapter), and the chapter comes along for the emails.
-    return Meeting.objects.select_for_update(of=("self",)).select_related("chapter").get(pk=meeting.pk)
+    """Return the meeting as it is now, its row locked until the transaction ends.
+
+    Every RSVP write for a meeting queues on this row, so seat counts read inside are exact. Only
+    the meeting row is locked, not its chapter: the emails need the chapter, so one the caller read
+    already is kept rather than read again.
+    """
+    locking = Meeting.objects.select_for_update(of=("self",))
+    chapter = meeting.chapter if Meeting.chapter.is_cached(meeting) else None
+    if chapter is None:
+        return locking.select_related("chapter").get(pk=meeting.pk)
+    locked = locking.get(pk=meeting.pk)
+    if locked.chapter_id == chapter.pk:
+        locked.chapter = chapter
+    return locked
 
 
 def _rsvp_of(meeting, member, **filters):
-    rsvp = RSVP.objects.filter(meeting=meeting, member=member, **filters).first()
-    if rsvp is not None:
-        # The emails about it need both; they are at hand already.
-        rsvp.meeting, rsvp.member = meeting, member
+    # get(), not first(): one row at most (unique per meeting and member), and first() would order
+    # by RSVP's default ordering, which joins the meeting table only to sort that one row.
+    try:
+        rsvp = RSVP.objects.get(meeting=meeting, member=member, **filters)
+    except RSVP.DoesNotExist:
+        return None
+    # The emails about it need both; they are at hand already.
+    rsvp.meeting, rsvp.member = meeting, member
     return rsvp
 
 
@@ -251,6 +268,9 @@ def _promote(meeting):
     )
     if meeting.capacity is None:
         candidates = list(waitlist)
+    elif not waitlist.exists():
+        # Most freed seats find nobody waiting: then there are no seats to count.
+        candidates = []
     else:
         going = RSVP.objects.filter(meeting=meeting, status=RSVP.Status.GOING).count()
         free = max(meeting.capacity - going, 0)

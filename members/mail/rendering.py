@@ -5,6 +5,7 @@ An email named "meetings/email/rsvp_going" is three templates beside each other:
 `mail/base.html`, the text one `mail/base.txt`, so every message shares its header and footer.
 """
 
+import functools
 import zoneinfo
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
@@ -90,5 +91,11 @@ def object_url(obj):
 def sender(chapter=None, *, bulk=False):
     """Return the From address: the chapter's name over the site's sending address."""
     configured = settings.NEWSLETTER_FROM_EMAIL if bulk else settings.DEFAULT_FROM_EMAIL
+    return _from_address(chapter.name if chapter else None, configured)
+
+
+@functools.lru_cache(maxsize=256)
+def _from_address(chapter_name, configured):
+    # Every queued email asks, with the same few chapter names: parsed and encoded once each.
     name, address = parseaddr(configured)
-    return formataddr((one_line(chapter.name) if chapter else name or "itprosig", address))
+    return formataddr((one_line(chapter_name) if chapter_name is not None else name or "itprosig", address))
