@@ -1,6 +1,8 @@
 """The navbar's role links: "Reports" for organizers and sponsors' liaisons, "Organize" for
 organizers (to the admin) and door volunteers (to their next meeting's door)."""
 
+import contextlib
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
@@ -31,9 +33,7 @@ def role_links(context):
 def _links(user):
     links = dict(NO_LINKS)
     if may_read_reports(user):
-        try:
+        with contextlib.suppress(NoReverseMatch):  # a deployment without the reports
             links["reports"] = reverse("reports:index")
-        except NoReverseMatch:  # a deployment without the reports
-            pass
     links["organize"] = reverse("admin:index") if may_enter_admin(user) else door_url(user) or ""
     return links
