@@ -70,8 +70,23 @@ def chromium_version():
     return found.group(0) if found else completed.stdout.strip()
 
 
+# Lighthouse sometimes fails to record a page load's trace ("NO_NAVSTART", "Please run Lighthouse
+# again"); such a run is tried again, up to this many times, rather than losing the page's scores.
+RETRIES = 2
+
+
 def audit(url, output_base):
     """Run Lighthouse once on `url`; return its report (a dict), JSON and HTML saved under output_base."""
+    for _attempt in range(RETRIES):
+        try:
+            return _audit_once(url, output_base)
+        except subprocess.CalledProcessError as error:
+            if "run Lighthouse again" not in (error.stderr or ""):
+                raise
+    return _audit_once(url, output_base)
+
+
+def _audit_once(url, output_base):
     output_base.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output=html",
