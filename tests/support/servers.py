@@ -163,15 +163,57 @@ class SMTPServer:
             self.controller = None
 
 
-class Worker:
-    """A Celery worker process (and optionally beat) for the app, against our Redis and SMTP."""
+class _ProcessGroup:
+    """A child process in its own session, logging to a file in its own folder, stopped with its
+    whole process group (and nothing else)."""
 
-    def __init__(self, *, redis, smtp, queues, name, beat=False, concurrency=2, env=None):
-        self.redis, self.smtp = redis, smtp
-        self.queues, self.name, self.beat, self.concurrency = queues, name, beat, concurrency
-        self.extra_env = env or {}
+    log_name = "process.log"
+    # The signal that ends it at teardown, before SIGKILL if it takes too long.
+    stop_signal = signal.SIGTERM
+
+    def __init__(self, name):
+        self.name = name
         self.process = None
         self.folder = tempfile.mkdtemp(prefix=f"itprosig-{name}-")
+        self.log_path = Path(self.folder) / self.log_name
+
+    def _spawn(self, command, env):
+        self.log = open(self.log_path, "wb")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def output(self):
+        if not self.log_path.exists():
+            return getattr(self, "final_output", "")
+        return self.log_path.read_bytes().decode(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, self.stop_signal)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if self.process:
+            self.log.close()
+        self.final_output = self.output()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Worker(_ProcessGroup):
+    """A Celery worker process (and optionally beat) for the app, against our Redis and SMTP."""
+
+    log_name = "worker.log"
+    # A cold shutdown: a test is over when it stops its worker, so nothing in flight needs finishing.
+    stop_signal = signal.SIGQUIT
+
+    def __init__(self, *, redis, smtp, queues, name, beat=False, concurrency=2, env=None):
+        super().__init__(name)
+        self.redis, self.smtp = redis, smtp
+        self.queues, self.beat, self.concurrency = queues, beat, concurrency
+        self.extra_env = env or {}
 
     def env(self):
         return {
@@ -221,48 +263,22 @@ class Worker:
         ]
         if self.beat:
             command += ["-B"]
-        self.log = open(os.path.join(self.folder, "worker.log"), "wb")  # noqa: SIM115
-        # Its own session, so a kill reaches the worker's whole process group and nothing else.
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env(),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self._spawn(command, self.env())
         wait_for(self._ready, timeout=30, interval=0.2, message=f"worker {self.name} to start")
         return self
 
     def _ready(self):
         if self.process.poll() is not None:
             raise AssertionError(f"worker {self.name} exited:\n{self.output()}")
-        return b"ready." in Path(self.log.name).read_bytes()
-
-    def output(self):
-        if not Path(self.log.name).exists():
-            return getattr(self, "final_output", "")
-        return Path(self.log.name).read_bytes().decode(errors="replace")[-4000:]
+        return b"ready." in self.log_path.read_bytes()
 
     def kill(self):
         """SIGKILL the worker's whole process group: no shutdown, no acknowledgements."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.log.close()
-        self.final_output = self.output()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
-
-class WebServer:
+class WebServer(_ProcessGroup):
     """The app under gunicorn with one sync worker, with production settings, on a free loopback port.
 
     DEBUG is off and the settings module is production's; only what plain HTTP on 127.0.0.1 cannot
@@ -272,12 +288,13 @@ class WebServer:
     (`django_db(transaction=True)`).
     """
 
+    log_name = "gunicorn.log"
+
     def __init__(self, *, name, cache_url, env=None):
-        self.name, self.cache_url = name, cache_url
+        super().__init__(name)
+        self.cache_url = cache_url
         self.port = free_port()
         self.extra_env = env or {}
-        self.process = None
-        self.folder = tempfile.mkdtemp(prefix=f"itprosig-{name}-")
 
     @property
     def url(self):
@@ -322,16 +339,7 @@ class WebServer:
             "--log-level",
             "warning",
         ]
-        self.log = open(os.path.join(self.folder, "gunicorn.log"), "wb")  # noqa: SIM115
-        # Its own session, so stopping it reaches gunicorn's worker and nothing else.
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env(),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self._spawn(command, self.env())
         return self
 
     def wait_until_ready(self):
@@ -346,25 +354,6 @@ class WebServer:
                 return True
         except OSError:
             return False
-
-    def output(self):
-        path = Path(self.folder) / "gunicorn.log"
-        if not path.exists():
-            return getattr(self, "final_output", "")
-        return path.read_bytes().decode(errors="replace")[-4000:]
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        if self.process:
-            self.log.close()
-        self.final_output = self.output()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class BrokerForTests:
