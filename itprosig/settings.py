@@ -108,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://itprosig")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "itprosig.redis_cache.RedisCache"
 # Anonymous public pages are cached whole and dropped on any change; this bounds writes that
 # bypass model signals (bulk updates).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
