@@ -74,7 +74,7 @@ def agenda_lines(meeting):
 def _description(meeting, *, include_online_link):
     """Return the DESCRIPTION: plain text (RFC 5545), so the Markdown is rendered then stripped."""
     lines = []
-    about = markdown_to_text(meeting.description)
+    about = markdown_to_text(meeting.display_description)
     if about:
         lines += [about, ""]
     agenda = agenda_lines(meeting)
@@ -120,9 +120,9 @@ def build_event(meeting, *, method=None, attendee=None, stamp=None):
     event.add("dtstart", meeting.starts_at.astimezone(tz))
     event.add("dtend", meeting.ends_at.astimezone(tz))
     event.add("sequence", meeting.sequence)
-    event.add("summary", f"{chapter.name}: {meeting.title}")
     # An invitation is read by one member: its text is in their language, whatever is active.
     with _language_of(attendee):
+        event.add("summary", f"{chapter.name}: {meeting.display_title}")
         event.add("description", _description(meeting, include_online_link=include_online_link))
     location = _location(meeting, include_online_link=include_online_link)
     if location:
@@ -179,7 +179,7 @@ def google_calendar_url(meeting):
 
     query = {
         "action": "TEMPLATE",
-        "text": f"{meeting.chapter.name}: {meeting.title}",
+        "text": f"{meeting.chapter.name}: {meeting.display_title}",
         "dates": f"{stamp(meeting.starts_at)}/{stamp(meeting.ends_at)}",
         "details": _google_details(meeting),
         "location": _location(meeting, include_online_link=False),

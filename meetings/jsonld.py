@@ -45,7 +45,7 @@ def meeting_event(meeting, *, counts, agenda_items=None):
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": meeting.title,
+        "name": meeting.display_title,
         "url": meeting_url(meeting),
         "startDate": meeting.starts_at.astimezone(tz).isoformat(),
         "endDate": meeting.ends_at.astimezone(tz).isoformat(),
@@ -71,8 +71,8 @@ def meeting_event(meeting, *, counts, agenda_items=None):
         data["location"] = locations[0]
     elif locations:
         data["location"] = locations
-    if meeting.description:
-        data["description"] = meeting.description[:500]
+    if meeting.display_description:
+        data["description"] = meeting.display_description[:500]
     performers = []
     for item in meeting.agenda_items.all() if agenda_items is None else agenda_items:
         if item.speaker and item.speaker not in performers:
