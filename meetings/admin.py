@@ -8,7 +8,7 @@ chapter's local time.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from chapters.admin_scoping import (
 from chapters.models import Chapter
 from chapters.rules import organized_chapter_ids
 from itprosig.dates import format_date
+from itprosig.db import subquery_count
 
 from .admin_actions import MeetingActionViews
 from .exports import rsvps_csv_response
@@ -247,12 +248,14 @@ class MeetingAdmin(MeetingActionViews, ChapterScopedAdmin):
     ]
 
     def get_queryset(self, request):
+        rsvps = RSVP.objects.filter(meeting=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
+            # Counted per row of the page, not over every meeting's RSVPs before the page is cut.
             .annotate(
-                going_total=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
-                waitlist_total=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.WAITLISTED)),
+                going_total=subquery_count(rsvps.filter(status=RSVP.Status.GOING), per="meeting"),
+                waitlist_total=subquery_count(rsvps.filter(status=RSVP.Status.WAITLISTED), per="meeting"),
             )
         )
 
