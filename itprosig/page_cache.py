@@ -129,18 +129,29 @@ def _session_store(session_key):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
 
 
+def _kept(key, version=None):
+    """Return (the pages' version, what `key` was kept with under that version or None).
+
+    One cache round trip: the version is read with the entry unless the request read it already.
+    Entries are tuples whose first item is the version they were drawn under.
+    """
+    found = cache.get_many([key] if version is not None else [VERSION_KEY, key])
+    if version is None:
+        version = cache_versions.current(VERSION_KEY, found)
+    stored = found.get(key)
+    return version, (stored[1:] if stored is not None and stored[0] == version else None)
+
+
 def _lookup(key):
     """Return (version the page must have, stored response or None), in one cache round trip."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = cache_versions.current(VERSION_KEY, found)
-    stored = found.get(key)
-    if stored is not None and stored[0] == version:
-        _version, content, headers = stored
-        response = HttpResponse(content)
-        for name, value in headers.items():
-            response[name] = value
-        return version, response
-    return version, None
+    version, kept = _kept(key)
+    if kept is None:
+        return version, None
+    content, headers = kept
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return version, response
 
 
 class PageCacheMiddleware:
@@ -261,14 +272,10 @@ def shared_data(request, name, compute):
     counts): one cache round trip reads the version and the rows together. None is never kept.
     """
     key = f"itprosig:shared:{release.fingerprint()}:{name}"
-    known = getattr(request, "page_cache_version", None)
-    found = cache.get_many([key] if known is not None else [VERSION_KEY, key])
-    if known is None:
-        request.page_cache_version = cache_versions.current(VERSION_KEY, found)
-    version = request.page_cache_version
-    stored = found.get(key)
-    if stored is not None and stored[0] == version:
-        return stored[1]
+    version, kept = _kept(key, getattr(request, "page_cache_version", None))
+    request.page_cache_version = version
+    if kept is not None:
+        return kept[0]
     value = compute()
     if value is not None:
         cache.set(key, (version, value), timeout=settings.PAGE_CACHE_SECONDS)

@@ -207,22 +207,6 @@ def initials(name):
     return "".join(word[0] for word in words[:2]).upper() or "?"
 
 
-def member_rsvp(meeting, member):
-    """Return the member's RSVP to a meeting with its waitlist position annotated, or None."""
-    if not member.is_authenticated:
-        return None
-    ahead = RSVP.objects.filter(
-        meeting=OuterRef("meeting"),
-        status=RSVP.Status.WAITLISTED,
-        waitlisted_at__lt=OuterRef("waitlisted_at"),
-    )
-    return (
-        RSVP.objects.filter(meeting=meeting, member=member)
-        .annotate(ahead=subquery_count(ahead, per="meeting"))
-        .first()
-    )
-
-
 def member_upcoming_rsvps(member, *, now=None):
     """Return the member's seats and waitlist places for meetings that have not ended."""
     return (
