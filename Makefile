@@ -11,6 +11,9 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/itprosig
 PG_HOST := 127.0.0.1
 # Two xdist workers: CI has two cores. PYTEST_ARGS="-n 0 tests/meetings" runs a part serially.
 PYTEST_ARGS ?= -n 2
+# The suite starts many Python processes (xdist workers, Celery workers, gunicorn): let them keep
+# compiled modules and pytest's rewritten tests, even where the environment says not to.
+PYTEST := env PYTHONDONTWRITEBYTECODE= $(PY) -m pytest
 
 .PHONY: help run test messages test-fast test-embedded lint format services system-test-deps bench translations demo clean
 
@@ -70,7 +73,7 @@ services:
 	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 
 test: $(VENV)/.test-deps system-test-deps services translations
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS) -m "not embedded"
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PYTEST) $(PYTEST_ARGS) -m "not embedded"
 	$(MAKE) --no-print-directory test-embedded
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -80,13 +83,13 @@ test: $(VENV)/.test-deps system-test-deps services translations
 # The lane to run while working: what `make test` installs and starts, minus the browser (e2e), the
 # embedded lane and the large sends (slow: 2,000 newsletters, a worker killed mid-send).
 test-fast: $(VENV)/.test-deps services translations
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -n 2 --reuse-db -m "not e2e and not embedded and not slow"
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PYTEST) -n 2 --reuse-db -m "not e2e and not embedded and not slow"
 
 # The embedded-mode lane: a copy of the app served as `make run` serves it (SQLite, eager tasks, mail
 # in files), driven over HTTP from sign-up to the liaison's report. One server, so one process;
 # `timeout` stops the lane (server included) if it ever runs past five minutes.
 test-embedded: $(VENV)/.test-deps translations
-	timeout 300 $(PY) -m pytest -n 0 -m embedded tests/embedded
+	timeout 300 $(PYTEST) -n 0 -m embedded tests/embedded
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .

@@ -297,6 +297,7 @@ def confirmation_latency(smtp, meeting, email):
     return time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_newsletter_send_does_not_delay_a_confirmation(smtp, workers):
     smtp.start()
     workers()
