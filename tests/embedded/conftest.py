@@ -30,10 +30,6 @@ START_TIMEOUT = 60
 DEMO_PASSWORD = "itpro-demo-2026"  # printed by seed_demo for every demo account
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "embedded: drives the app served in its `make run` configuration")
-
-
 @dataclass
 class EmbeddedApp:
     base_url: str
