@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from chapters.models import Chapter
 
 from .models import Member
+from .services import PROFILE_FIELDS
 
 # Region groups of the time-zone picker, in the order shown after the chapters' own zones.
 ZONE_REGIONS = {
@@ -67,15 +68,7 @@ class NewsletterPreferencesForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = [
-            "display_name",
-            "bio",
-            "preferred_language",
-            "time_zone",
-            "share_contact_with_sponsors",
-            "show_name_on_attendee_lists",
-            "meeting_reminders",
-        ]
+        fields = PROFILE_FIELDS
         labels = {
             "display_name": _("Display name"),
             "bio": _("About you"),

@@ -24,19 +24,25 @@ PROFILE_FIELDS = (
 )
 
 
-class MembershipRefused(Exception):
-    """A join or "count me in" the rules do not allow; ``message`` is fit to show the member."""
+class Refused(Exception):
+    """A write the rules do not allow; ``message``, from the subclass's MESSAGES, is fit to show."""
+
+    MESSAGES = {}
+
+    def __init__(self, code):
+        self.code = code
+        self.message = self.MESSAGES[code]
+        super().__init__(code)
+
+
+class MembershipRefused(Refused):
+    """A join or "count me in" the rules do not allow."""
 
     MESSAGES = {
         "forming": _("This chapter is still forming: say “count me in” and we will let you know."),
         "not_forming": _("This chapter already meets: join it instead."),
         "inactive": _("This account is not active."),
     }
-
-    def __init__(self, code):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
 
 
 def membership_join(*, member, chapter, newsletter=False, now=None):

@@ -17,13 +17,13 @@ from chapters.rules import can_organize
 from meetings import notifications
 from meetings.models import RSVP, Meeting
 from members.models import Membership
-from members.services import membership_ensure
+from members.services import Refused, membership_ensure
 
 ACTIVE_STATUSES = (RSVP.Status.GOING, RSVP.Status.WAITLISTED)
 
 
-class RSVPRefused(Exception):
-    """An RSVP change the rules do not allow; ``message`` is fit to show the member."""
+class RSVPRefused(Refused):
+    """An RSVP change the rules do not allow."""
 
     MESSAGES = {
         "not_published": _("This meeting is not open for RSVPs."),
@@ -35,11 +35,6 @@ class RSVPRefused(Exception):
         "inactive": _("This account is not active."),
         "not_waitlisted": _("This member is no longer on the waitlist."),
     }
-
-    def __init__(self, code):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
 
 
 def rsvp_going(*, meeting, member, now=None):
@@ -210,18 +205,12 @@ def rsvp_refusal(meeting, *, now=None):
 
 
 def _check_can_answer(meeting, member, now):
-    if not member.is_active:
-        raise RSVPRefused("inactive")
-    _check_meeting_open(meeting, now)
+    _check_can_withdraw(meeting, member, now)
+    _check_window(meeting, now)
 
 
 def _check_meeting_open(meeting, now):
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise RSVPRefused("cancelled")
-    if meeting.status != Meeting.Status.SCHEDULED:
-        raise RSVPRefused("not_published")
-    if meeting.starts_at <= now:
-        raise RSVPRefused("started")
+    _check_not_started(meeting, now)
     _check_window(meeting, now)
 
 
@@ -237,6 +226,10 @@ def _check_can_withdraw(meeting, member, now):
     # go to someone on the waitlist.
     if not member.is_active:
         raise RSVPRefused("inactive")
+    _check_not_started(meeting, now)
+
+
+def _check_not_started(meeting, now):
     if meeting.status == Meeting.Status.CANCELLED:
         raise RSVPRefused("cancelled")
     if meeting.status != Meeting.Status.SCHEDULED:
