@@ -55,14 +55,16 @@ class JoinForm(forms.Form):
     )
 
 
-class NewsletterPreferencesForm(forms.Form):
-    """The chapters, among the member's own, whose newsletter they want."""
+class EmailPreferencesForm(forms.Form):
+    """The chapters, among the member's own, whose newsletter and meeting announcements they want."""
 
     newsletter = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    announcements = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["newsletter"].choices = [(m.chapter_id, m.chapter.name) for m in memberships]
+        chapters = [(m.chapter_id, m.chapter.name) for m in memberships]
+        self.fields["newsletter"].choices = self.fields["announcements"].choices = chapters
 
 
 class ProfileForm(forms.ModelForm):
