@@ -133,12 +133,15 @@ def bulk_sender(chapter):
     return formataddr((single_line(chapter.name), address))
 
 
+def reader_membership(newsletter, member):
+    """Return the member's membership of the chapter, or an unsaved one, for a test or a preview."""
+    membership = Membership.objects.filter(chapter=newsletter.chapter, member=member).first()
+    return membership or Membership(member=member, chapter=newsletter.chapter)
+
+
 def newsletter_send_test(*, newsletter, member):
     """Send the newsletter to one organizer, as a subscriber would see it, marked as a test."""
-    membership = Membership.objects.filter(chapter=newsletter.chapter, member=member).first() or Membership(
-        member=member, chapter=newsletter.chapter, joined_at=timezone.now()
-    )
-    rendered, headers = render_newsletter(newsletter, membership, test=True)
+    rendered, headers = render_newsletter(newsletter, reader_membership(newsletter, member), test=True)
     with transaction.atomic():
         return outbox_queue(
             kind=kinds.NEWSLETTER_TEST,
@@ -156,12 +159,18 @@ def newsletter_schedule(*, newsletter, when):
     if when <= timezone.now():
         raise NewsletterError(_("Choose a time in the future."))
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if not newsletter.is_editable:
-            raise NewsletterError(_("This newsletter was already sent; it cannot be sent again."))
+        newsletter = _lock_draft(newsletter)
         newsletter.status = Newsletter.Status.SCHEDULED
         newsletter.scheduled_for = when
         newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
+    return newsletter
+
+
+def _lock_draft(newsletter):
+    """Return the newsletter locked until the transaction ends; refuse one no longer a draft."""
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if not newsletter.is_editable:
+        raise NewsletterError(_("This newsletter was already sent; it cannot be sent again."))
     return newsletter
 
 
@@ -171,9 +180,7 @@ def newsletter_send_now(*, newsletter):
     A newsletter is sent once: a second call finds it no longer a draft and refuses.
     """
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if not newsletter.is_editable:
-            raise NewsletterError(_("This newsletter was already sent; it cannot be sent again."))
+        newsletter = _lock_draft(newsletter)
         member_ids = list(subscribers(newsletter.chapter).values_list("member_id", flat=True))
         Delivery.objects.bulk_create(
             [Delivery(newsletter=newsletter, member_id=member_id) for member_id in member_ids],
