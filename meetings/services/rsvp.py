@@ -155,9 +155,7 @@ def rsvp_promote(*, rsvp, by, now=None):
         current = _rsvp_of(locked, rsvp.member, status=RSVP.Status.WAITLISTED)
         if current is None:
             raise RSVPRefused("not_waitlisted")
-        current.status = RSVP.Status.GOING
-        current.waitlisted_at = None
-        current.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        _answer(current, RSVP.Status.GOING)
         notifications.notify_rsvp_promoted(current)
         return current
 
@@ -238,11 +236,16 @@ def _check_not_started(meeting, now):
         raise RSVPRefused("started")
 
 
-def _withdraw(rsvp, meeting):
-    was_going = rsvp.status == RSVP.Status.GOING
-    rsvp.status = RSVP.Status.NOT_GOING
+def _answer(rsvp, status):
+    """Save a new answer off the waitlist; only the answer: a check-in recorded meanwhile stays."""
+    rsvp.status = status
     rsvp.waitlisted_at = None
     rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
+
+
+def _withdraw(rsvp, meeting):
+    was_going = rsvp.status == RSVP.Status.GOING
+    _answer(rsvp, RSVP.Status.NOT_GOING)
     notifications.notify_rsvp_cancelled(rsvp)
     if was_going:
         _promote(meeting)
@@ -269,8 +272,6 @@ def _promote(meeting):
         free = max(meeting.capacity - going, 0)
         candidates = list(waitlist[:free]) if free else []
     for rsvp in candidates:
-        rsvp.status = RSVP.Status.GOING
-        rsvp.waitlisted_at = None
-        rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        _answer(rsvp, RSVP.Status.GOING)
         notifications.notify_rsvp_promoted(rsvp)
     return candidates
