@@ -16,6 +16,7 @@ import logging
 import smtplib
 import time
 from email.utils import formataddr, parseaddr
+from functools import partial
 from itertools import batched
 
 import markdown
@@ -191,8 +192,7 @@ def newsletter_send_now(*, newsletter):
         newsletter.send_started_at = timezone.now()
         newsletter.recipient_count = len(member_ids)
         newsletter.save(update_fields=["status", "send_started_at", "recipient_count", "updated_at"])
-        pk = newsletter.pk
-        transaction.on_commit(lambda: _enqueue_start(pk))
+        transaction.on_commit(partial(_enqueue_start, newsletter.pk))
     return newsletter
 
 
@@ -211,8 +211,7 @@ def newsletter_resume(*, newsletter):
         newsletter.status = Newsletter.Status.SENDING
         newsletter.last_error = ""
         newsletter.save(update_fields=["status", "last_error", "updated_at"])
-        pk = newsletter.pk
-        transaction.on_commit(lambda: _enqueue_start(pk))
+        transaction.on_commit(partial(_enqueue_start, newsletter.pk))
     return newsletter
 
 
