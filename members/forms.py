@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from chapters.models import Chapter
 
 from .models import Member
+from .services import PROFILE_FIELDS
 
 # Region groups of the time-zone picker, in the order shown after the chapters' own zones.
 ZONE_REGIONS = {
@@ -54,28 +55,22 @@ class JoinForm(forms.Form):
     )
 
 
-class NewsletterPreferencesForm(forms.Form):
-    """The chapters, among the member's own, whose newsletter they want."""
+class EmailPreferencesForm(forms.Form):
+    """The chapters, among the member's own, whose newsletter and meeting announcements they want."""
 
     newsletter = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    announcements = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["newsletter"].choices = [(m.chapter_id, m.chapter.name) for m in memberships]
+        chapters = [(m.chapter_id, m.chapter.name) for m in memberships]
+        self.fields["newsletter"].choices = self.fields["announcements"].choices = chapters
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = [
-            "display_name",
-            "bio",
-            "preferred_language",
-            "time_zone",
-            "share_contact_with_sponsors",
-            "show_name_on_attendee_lists",
-            "meeting_reminders",
-        ]
+        fields = PROFILE_FIELDS
         labels = {
             "display_name": _("Display name"),
             "bio": _("About you"),

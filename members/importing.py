@@ -39,10 +39,8 @@ class ImportError_(Exception):
 
 
 def _column(header, names):
-    for index, title in enumerate(header):
-        if title.strip().lower() in names:
-            return index
-    return None
+    titles = [title.strip().lower() for title in header]
+    return next((index for index, title in enumerate(titles) if title in names), None)
 
 
 def _consent_time(value, tz):
@@ -64,31 +62,24 @@ def _consent_time(value, tz):
 def members_import(*, lines, chapter):
     """Import rows from an iterable of CSV text lines into `chapter`; return an ImportReport."""
     reader = csv.reader(lines)
-    header = next(reader, None)
-    if not header or _column(header, EMAIL_COLUMNS) is None:
+    header = next(reader, None) or []
+    columns = [_column(header, names) for names in (EMAIL_COLUMNS, NAME_COLUMNS, CONSENT_COLUMNS)]
+    if columns[0] is None:
         raise ImportError_("The first line must name the columns, with at least an email column.")
-    email_at, name_at, consent_at = (
-        _column(header, EMAIL_COLUMNS),
-        _column(header, NAME_COLUMNS),
-        _column(header, CONSENT_COLUMNS),
-    )
     report = ImportReport()
     seen = set()
     for line_number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        problem = _import_row(row, line_number, email_at, name_at, consent_at, chapter, report, seen)
+        cells = [row[index].strip() if index is not None and index < len(row) else "" for index in columns]
+        problem = _import_row(*cells, chapter=chapter, report=report, seen=seen)
         if problem:
             report.bad_rows.append((line_number, problem))
     return report
 
 
-def _cell(row, index):
-    return row[index].strip() if index is not None and index < len(row) else ""
-
-
-def _import_row(row, line_number, email_at, name_at, consent_at, chapter, report, seen):
-    email = _cell(row, email_at).lower()
+def _import_row(email, name, consent_text, *, chapter, report, seen):
+    email = email.lower()
     try:
         validate_email(email)
     except ValidationError:
@@ -96,8 +87,6 @@ def _import_row(row, line_number, email_at, name_at, consent_at, chapter, report
     if email in seen:
         return f"{email} appears more than once in the file"
     seen.add(email)
-    name = _cell(row, name_at)[:80]
-    consent_text = _cell(row, consent_at)
     consent = None
     if consent_text:
         try:
@@ -108,7 +97,7 @@ def _import_row(row, line_number, email_at, name_at, consent_at, chapter, report
         member = Member.objects.filter(email__iexact=email).first()
         if member is None:
             # No password: the person sets one through "forgot password" when they first log in.
-            member = Member.objects.create_user(email=email, password=None, display_name=name)
+            member = Member.objects.create_user(email=email, password=None, display_name=name[:80])
             report.members_created += 1
         else:
             report.members_found += 1

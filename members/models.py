@@ -20,7 +20,7 @@ def new_calendar_token():
 class MemberManager(BaseUserManager):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def create_user(self, email, password=None, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
         member = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -28,14 +28,8 @@ class MemberManager(BaseUserManager):
         member.save(using=self._db)
         return member
 
-    def create_user(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", False)
-        extra_fields.setdefault("is_superuser", False)
-        return self._create_user(email, password, **extra_fields)
-
     def create_superuser(self, email, password=None, **extra_fields):
-        extra_fields.update(is_staff=True, is_superuser=True)
-        return self._create_user(email, password, **extra_fields)
+        return self.create_user(email, password, **{**extra_fields, "is_staff": True, "is_superuser": True})
 
 
 class Member(AbstractBaseUser, PermissionsMixin):

@@ -55,15 +55,9 @@ def member_export(member):
                 "joined_at": membership.joined_at.isoformat(),
                 "joined_through": membership.source,
                 "newsletter_subscribed": membership.newsletter_subscribed,
-                "newsletter_consent_at": (
-                    membership.newsletter_consent_at.isoformat() if membership.newsletter_consent_at else None
-                ),
+                "newsletter_consent_at": _iso(membership.newsletter_consent_at),
                 "newsletter_consent_source": membership.newsletter_consent_source,
-                "newsletter_unsubscribed_at": (
-                    membership.newsletter_unsubscribed_at.isoformat()
-                    if membership.newsletter_unsubscribed_at
-                    else None
-                ),
+                "newsletter_unsubscribed_at": _iso(membership.newsletter_unsubscribed_at),
                 "announcements_subscribed": membership.announcements_subscribed,
                 "announcements_consent_at": _iso(membership.announcements_consent_at),
                 "announcements_consent_source": membership.announcements_consent_source,
@@ -93,18 +87,12 @@ def member_export(member):
 
 def _emails_sent(member):
     """What we wrote to the member and when; not the bodies, which hold nothing more about them."""
-    return [
-        {
-            "kind": row["kind"],
-            "subject": row["subject"],
-            "status": row["status"],
-            "created_at": _iso(row["created_at"]),
-            "sent_at": _iso(row["sent_at"]),
-        }
-        for row in OutboxMessage.objects.filter(member=member)
+    rows = (
+        OutboxMessage.objects.filter(member=member)
         .order_by("created_at", "pk")
         .values("kind", "subject", "status", "created_at", "sent_at")
-    ]
+    )
+    return [{**row, "created_at": _iso(row["created_at"]), "sent_at": _iso(row["sent_at"])} for row in rows]
 
 
 def _newsletter_deliveries(member):

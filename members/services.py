@@ -24,19 +24,25 @@ PROFILE_FIELDS = (
 )
 
 
-class MembershipRefused(Exception):
-    """A join or "count me in" the rules do not allow; ``message`` is fit to show the member."""
+class Refused(Exception):
+    """A write the rules do not allow; ``message``, from the subclass's MESSAGES, is fit to show."""
+
+    MESSAGES = {}
+
+    def __init__(self, code):
+        self.code = code
+        self.message = self.MESSAGES[code]
+        super().__init__(code)
+
+
+class MembershipRefused(Refused):
+    """A join or "count me in" the rules do not allow."""
 
     MESSAGES = {
         "forming": _("This chapter is still forming: say “count me in” and we will let you know."),
         "not_forming": _("This chapter already meets: join it instead."),
         "inactive": _("This account is not active."),
     }
-
-    def __init__(self, code):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
 
 
 def membership_join(*, member, chapter, newsletter=False, now=None):
@@ -108,15 +114,40 @@ def member_close_account(*, member):
     The withdrawal emails (RSVP cancelled, with the calendar's METHOD:CANCEL) are written now,
     while the name and address still exist, and go out after commit; they are redacted once
     sent. Every other email and newsletter delivery to the member keeps nothing personal.
+
+    The row stays, anonymous, so past attendance still counts in chapters' figures; the name, email,
+    profile, consents, roles and newsletter subscriptions are gone and nobody can log in as it.
     """
     with transaction.atomic():
         # The apps above members give up what the member holds there (meetings: their seats).
         withdrawals = account_hooks.run_closing_steps(member)
         outbox_compose_now(rows=withdrawals)
-        member_erase(member=member)
+        _erase(member)
         outbox_forget_member(member=member, keep=withdrawals)
         _forget_deliveries(member)
     return member
+
+
+def _erase(member):
+    EmailAddress.objects.filter(user=member).delete()
+    ChapterInterest.objects.filter(user=member).delete()
+    ChapterRole.objects.filter(user=member).delete()
+    SponsorLiaison.objects.filter(user=member).delete()
+    Membership.objects.filter(member=member).update(
+        newsletter_subscribed=False, newsletter_unsubscribed_at=timezone.now()
+    )
+    member.email = f"erased-{member.pk}@invalid.example.org"
+    member.display_name = ""
+    member.bio = ""
+    member.share_contact_with_sponsors = False
+    member.show_name_on_attendee_lists = False
+    member.is_active = False
+    member.is_staff = False
+    member.is_superuser = False
+    member.set_unusable_password()
+    member.save()
+    member.groups.clear()
+    member.user_permissions.clear()
 
 
 def _forget_deliveries(member):
@@ -125,33 +156,3 @@ def _forget_deliveries(member):
     deliveries.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.SKIPPED)
     # Refusals from the member's mail server quote the address.
     deliveries.exclude(last_error="").update(last_error="")
-
-
-def member_erase(*, member):
-    """Erase a member's personal data and close the account.
-
-    The row stays, anonymous, so past attendance still counts in chapters' figures; the name, email,
-    profile, consents, roles and newsletter subscriptions are gone and nobody can log in as it.
-    Cancel the member's upcoming RSVPs first (meetings' service), so their seats go to the waitlist.
-    """
-    with transaction.atomic():
-        EmailAddress.objects.filter(user=member).delete()
-        ChapterInterest.objects.filter(user=member).delete()
-        ChapterRole.objects.filter(user=member).delete()
-        SponsorLiaison.objects.filter(user=member).delete()
-        Membership.objects.filter(member=member).update(
-            newsletter_subscribed=False, newsletter_unsubscribed_at=timezone.now()
-        )
-        member.email = f"erased-{member.pk}@invalid.example.org"
-        member.display_name = ""
-        member.bio = ""
-        member.share_contact_with_sponsors = False
-        member.show_name_on_attendee_lists = False
-        member.is_active = False
-        member.is_staff = False
-        member.is_superuser = False
-        member.set_unusable_password()
-        member.save()
-        member.groups.clear()
-        member.user_permissions.clear()
-    return member

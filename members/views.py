@@ -69,18 +69,16 @@ def calendar_feed_renew(request):
 @login_required
 def profile(request):
     member = request.user
-    if request.method == "POST":
-        form = ProfileForm(request.POST, instance=member)
-        if form.is_valid():
-            member_profile_update(member=member, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS})
-            # The page follows the language the member just chose.
-            with translation.override(member.preferred_language):
-                messages.success(request, _("Your profile is saved."))
-                return redirect(reverse("members:profile"))
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=member)
+    if form.is_valid():
+        member_profile_update(member=member, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS})
+        # The page follows the language the member just chose.
+        with translation.override(member.preferred_language):
+            messages.success(request, _("Your profile is saved."))
+            return redirect(reverse("members:profile"))
+    if form.is_bound:
         # The form changed the instance while validating: show the page with the stored values.
         member.refresh_from_db()
-    else:
-        form = ProfileForm(instance=member)
     return render(request, "members/profile.html", {"form": form})
 
 
@@ -100,13 +98,10 @@ def export(request):
 @login_required
 def delete(request):
     member = request.user
-    if request.method == "POST":
-        form = DeleteAccountForm(request.POST, member=member)
-        if form.is_valid():
-            member_close_account(member=member)
-            logout(request)
-            messages.success(request, _("Your account is closed and your personal data erased. Goodbye!"))
-            return redirect("chapters:home")
-    else:
-        form = DeleteAccountForm(member=member)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, member=member)
+    if form.is_valid():
+        member_close_account(member=member)
+        logout(request)
+        messages.success(request, _("Your account is closed and your personal data erased. Goodbye!"))
+        return redirect("chapters:home")
     return render(request, "members/delete.html", {"form": form})

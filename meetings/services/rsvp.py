@@ -17,13 +17,13 @@ from chapters.rules import can_organize
 from meetings import notifications
 from meetings.models import RSVP, Meeting
 from members.models import Membership
-from members.services import membership_ensure
+from members.services import Refused, membership_ensure
 
 ACTIVE_STATUSES = (RSVP.Status.GOING, RSVP.Status.WAITLISTED)
 
 
-class RSVPRefused(Exception):
-    """An RSVP change the rules do not allow; ``message`` is fit to show the member."""
+class RSVPRefused(Refused):
+    """An RSVP change the rules do not allow."""
 
     MESSAGES = {
         "not_published": _("This meeting is not open for RSVPs."),
@@ -35,11 +35,6 @@ class RSVPRefused(Exception):
         "inactive": _("This account is not active."),
         "not_waitlisted": _("This member is no longer on the waitlist."),
     }
-
-    def __init__(self, code):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
 
 
 def rsvp_going(*, meeting, member, now=None):
@@ -160,9 +155,7 @@ def rsvp_promote(*, rsvp, by, now=None):
         current = _rsvp_of(locked, rsvp.member, status=RSVP.Status.WAITLISTED)
         if current is None:
             raise RSVPRefused("not_waitlisted")
-        current.status = RSVP.Status.GOING
-        current.waitlisted_at = None
-        current.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        _answer(current, RSVP.Status.GOING)
         notifications.notify_rsvp_promoted(current)
         return current
 
@@ -210,18 +203,12 @@ def rsvp_refusal(meeting, *, now=None):
 
 
 def _check_can_answer(meeting, member, now):
-    if not member.is_active:
-        raise RSVPRefused("inactive")
-    _check_meeting_open(meeting, now)
+    _check_can_withdraw(meeting, member, now)
+    _check_window(meeting, now)
 
 
 def _check_meeting_open(meeting, now):
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise RSVPRefused("cancelled")
-    if meeting.status != Meeting.Status.SCHEDULED:
-        raise RSVPRefused("not_published")
-    if meeting.starts_at <= now:
-        raise RSVPRefused("started")
+    _check_not_started(meeting, now)
     _check_window(meeting, now)
 
 
@@ -237,6 +224,10 @@ def _check_can_withdraw(meeting, member, now):
     # go to someone on the waitlist.
     if not member.is_active:
         raise RSVPRefused("inactive")
+    _check_not_started(meeting, now)
+
+
+def _check_not_started(meeting, now):
     if meeting.status == Meeting.Status.CANCELLED:
         raise RSVPRefused("cancelled")
     if meeting.status != Meeting.Status.SCHEDULED:
@@ -245,11 +236,16 @@ def _check_can_withdraw(meeting, member, now):
         raise RSVPRefused("started")
 
 
-def _withdraw(rsvp, meeting):
-    was_going = rsvp.status == RSVP.Status.GOING
-    rsvp.status = RSVP.Status.NOT_GOING
+def _answer(rsvp, status):
+    """Save a new answer off the waitlist; only the answer: a check-in recorded meanwhile stays."""
+    rsvp.status = status
     rsvp.waitlisted_at = None
     rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
+
+
+def _withdraw(rsvp, meeting):
+    was_going = rsvp.status == RSVP.Status.GOING
+    _answer(rsvp, RSVP.Status.NOT_GOING)
     notifications.notify_rsvp_cancelled(rsvp)
     if was_going:
         _promote(meeting)
@@ -276,8 +272,6 @@ def _promote(meeting):
         free = max(meeting.capacity - going, 0)
         candidates = list(waitlist[:free]) if free else []
     for rsvp in candidates:
-        rsvp.status = RSVP.Status.GOING
-        rsvp.waitlisted_at = None
-        rsvp.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        _answer(rsvp, RSVP.Status.GOING)
         notifications.notify_rsvp_promoted(rsvp)
     return candidates

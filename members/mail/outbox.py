@@ -43,10 +43,6 @@ class Composition:
     attachments: list = field(default_factory=list)  # (filename, bytes, mimetype)
 
 
-# Kept under its old name: apps that register a composer by name call it from here.
-register_composer = kinds.register_composer
-
-
 def outbox_queue(
     *,
     kind,

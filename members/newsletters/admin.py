@@ -74,12 +74,7 @@ class NewsletterAdmin(ChapterScopedAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = self.get_form(request)(request.POST)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Preview of the newsletter"),
-            "form": form,
-        }
+        context = {"title": _("Preview of the newsletter"), "form": form}
         if form.is_valid():
             newsletter = form.save(commit=False)
             if not can_organize(request.user, newsletter.chapter_id):
@@ -93,7 +88,7 @@ class NewsletterAdmin(ChapterScopedAdmin):
                 text=rendered.text,
                 recipients=service.subscribers(newsletter.chapter).count(),
             )
-        return TemplateResponse(request, "admin/members/newsletter/preview_draft.html", context)
+        return self._page(request, "preview_draft.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
@@ -149,8 +144,7 @@ class NewsletterAdmin(ChapterScopedAdmin):
     def preview_view(self, request, pk):
         """Show the newsletter as the organizer would receive it, in the browser."""
         newsletter = self._get_newsletter(request, pk)
-        membership = Membership.objects.filter(chapter=newsletter.chapter, member=request.user).first()
-        membership = membership or Membership(member=request.user, chapter=newsletter.chapter)
+        membership = service.reader_membership(newsletter, request.user)
         rendered, _headers = service.render_newsletter(newsletter, membership, test=True)
         response = HttpResponse(rendered.html)
         # The email's inline styles are its only styling; allow them for this page alone.
@@ -164,6 +158,20 @@ class NewsletterAdmin(ChapterScopedAdmin):
         if request.method != "POST":
             raise PermissionDenied
 
+    def _page(self, request, template, context):
+        context = {**self.admin_site.each_context(request), "opts": self.opts, **context}
+        return TemplateResponse(request, f"admin/members/newsletter/{template}", context)
+
+    def _act(self, request, newsletter, action, done):
+        """Run a sending service on the newsletter, say how it went, and go back to its page."""
+        try:
+            action(newsletter=newsletter)
+        except service.NewsletterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+        return HttpResponseRedirect(self._change_url(newsletter))
+
     def send_test_view(self, request, pk):
         self._post_only(request)
         newsletter = self._get_newsletter(request, pk)
@@ -174,32 +182,18 @@ class NewsletterAdmin(ChapterScopedAdmin):
     def send_now_view(self, request, pk):
         newsletter = self._get_newsletter(request, pk)
         if request.method == "POST":
-            try:
-                service.newsletter_send_now(newsletter=newsletter)
-            except service.NewsletterError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Sending started."))
-            return HttpResponseRedirect(self._change_url(newsletter))
+            return self._act(request, newsletter, service.newsletter_send_now, _("Sending started."))
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
             "newsletter": newsletter,
             "recipients": service.subscribers(newsletter.chapter).count(),
             "title": _("Send this newsletter now?"),
         }
-        return TemplateResponse(request, "admin/members/newsletter/send_now.html", context)
+        return self._page(request, "send_now.html", context)
 
     def resume_view(self, request, pk):
         self._post_only(request)
         newsletter = self._get_newsletter(request, pk)
-        try:
-            service.newsletter_resume(newsletter=newsletter)
-        except service.NewsletterError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Sending resumed."))
-        return HttpResponseRedirect(self._change_url(newsletter))
+        return self._act(request, newsletter, service.newsletter_resume, _("Sending resumed."))
 
     def schedule_view(self, request, pk):
         newsletter = self._get_newsletter(request, pk)
@@ -216,14 +210,12 @@ class NewsletterAdmin(ChapterScopedAdmin):
                     messages.success(request, _("The newsletter is scheduled."))
                     return HttpResponseRedirect(self._change_url(newsletter))
             context = {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
                 "newsletter": newsletter,
                 "form": form,
                 "media": self.media + form.media,
                 "title": _("Schedule this newsletter"),
             }
-            return TemplateResponse(request, "admin/members/newsletter/schedule.html", context)
+            return self._page(request, "schedule.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -4,14 +4,13 @@ CASL treats an announcement like a newsletter: nobody receives one without havin
 and we keep when and how they did.
 """
 
-from django import forms
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from members.mail.rendering import absolute_url
 from members.mail.tokens import unsubscribe_token
 from members.models import Membership
+from members.newsletters.subscriptions import preferences_update
 
 
 def announcements_unsubscribe_url(*, member_id, chapter_id):
@@ -32,38 +31,19 @@ def announcements_unsubscribe(*, member_id, chapter_id):
     return bool(changed)
 
 
-class AnnouncementPreferencesForm(forms.Form):
-    """The chapters, among the member's own, whose meeting announcements they want."""
-
-    announcements = forms.TypedMultipleChoiceField(coerce=int, required=False)
-
-    def __init__(self, *args, memberships, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["announcements"].choices = [(m.chapter_id, m.chapter.name) for m in memberships]
+def announcement_preferences_update(*, member, chapter_ids):
+    """Make the member receive announcements from exactly these of their chapters."""
+    preferences_update(
+        member=member, chapter_ids=chapter_ids, subscribed_field="announcements_subscribed", change=_choose
+    )
 
 
-def announcement_preferences_update(*, member, chapter_ids, source=Membership.Source.WEBSITE):
-    """Make the member receive announcements from exactly these of their chapters; return (added, removed)."""
-    wanted = set(chapter_ids)
-    added = removed = 0
-    with transaction.atomic():
-        for membership in Membership.objects.select_for_update().filter(member=member):
-            if membership.chapter_id in wanted and not membership.announcements_subscribed:
-                membership.announcements_subscribed = True
-                membership.announcements_consent_at = timezone.now()
-                membership.announcements_consent_source = source
-                added += 1
-            elif membership.chapter_id not in wanted and membership.announcements_subscribed:
-                # The consent record stays: when it was given is still true; it no longer applies.
-                membership.announcements_subscribed = False
-                removed += 1
-            else:
-                continue
-            membership.save(
-                update_fields=[
-                    "announcements_subscribed",
-                    "announcements_consent_at",
-                    "announcements_consent_source",
-                ]
-            )
-    return added, removed
+def _choose(membership, subscribed):
+    membership.announcements_subscribed = subscribed
+    # Withdrawn, the consent record stays: when it was given is still true; it no longer applies.
+    if subscribed:
+        membership.announcements_consent_at = timezone.now()
+        membership.announcements_consent_source = Membership.Source.WEBSITE
+    membership.save(
+        update_fields=["announcements_subscribed", "announcements_consent_at", "announcements_consent_source"]
+    )

@@ -16,6 +16,7 @@ import logging
 import smtplib
 import time
 from email.utils import formataddr, parseaddr
+from functools import partial
 from itertools import batched
 
 import markdown
@@ -133,12 +134,15 @@ def bulk_sender(chapter):
     return formataddr((single_line(chapter.name), address))
 
 
+def reader_membership(newsletter, member):
+    """Return the member's membership of the chapter, or an unsaved one, for a test or a preview."""
+    membership = Membership.objects.filter(chapter=newsletter.chapter, member=member).first()
+    return membership or Membership(member=member, chapter=newsletter.chapter)
+
+
 def newsletter_send_test(*, newsletter, member):
     """Send the newsletter to one organizer, as a subscriber would see it, marked as a test."""
-    membership = Membership.objects.filter(chapter=newsletter.chapter, member=member).first() or Membership(
-        member=member, chapter=newsletter.chapter, joined_at=timezone.now()
-    )
-    rendered, headers = render_newsletter(newsletter, membership, test=True)
+    rendered, headers = render_newsletter(newsletter, reader_membership(newsletter, member), test=True)
     with transaction.atomic():
         return outbox_queue(
             kind=kinds.NEWSLETTER_TEST,
@@ -156,12 +160,18 @@ def newsletter_schedule(*, newsletter, when):
     if when <= timezone.now():
         raise NewsletterError(_("Choose a time in the future."))
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if not newsletter.is_editable:
-            raise NewsletterError(_("This newsletter was already sent; it cannot be sent again."))
+        newsletter = _lock_draft(newsletter)
         newsletter.status = Newsletter.Status.SCHEDULED
         newsletter.scheduled_for = when
         newsletter.save(update_fields=["status", "scheduled_for", "updated_at"])
+    return newsletter
+
+
+def _lock_draft(newsletter):
+    """Return the newsletter locked until the transaction ends; refuse one no longer a draft."""
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if not newsletter.is_editable:
+        raise NewsletterError(_("This newsletter was already sent; it cannot be sent again."))
     return newsletter
 
 
@@ -171,9 +181,7 @@ def newsletter_send_now(*, newsletter):
     A newsletter is sent once: a second call finds it no longer a draft and refuses.
     """
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if not newsletter.is_editable:
-            raise NewsletterError(_("This newsletter was already sent; it cannot be sent again."))
+        newsletter = _lock_draft(newsletter)
         member_ids = list(subscribers(newsletter.chapter).values_list("member_id", flat=True))
         Delivery.objects.bulk_create(
             [Delivery(newsletter=newsletter, member_id=member_id) for member_id in member_ids],
@@ -184,8 +192,7 @@ def newsletter_send_now(*, newsletter):
         newsletter.send_started_at = timezone.now()
         newsletter.recipient_count = len(member_ids)
         newsletter.save(update_fields=["status", "send_started_at", "recipient_count", "updated_at"])
-        pk = newsletter.pk
-        transaction.on_commit(lambda: _enqueue_start(pk))
+        transaction.on_commit(partial(_enqueue_start, newsletter.pk))
     return newsletter
 
 
@@ -204,8 +211,7 @@ def newsletter_resume(*, newsletter):
         newsletter.status = Newsletter.Status.SENDING
         newsletter.last_error = ""
         newsletter.save(update_fields=["status", "last_error", "updated_at"])
-        pk = newsletter.pk
-        transaction.on_commit(lambda: _enqueue_start(pk))
+        transaction.on_commit(partial(_enqueue_start, newsletter.pk))
     return newsletter
 
 

@@ -36,16 +36,32 @@ def membership_subscribe(*, membership, source, consented_at=None):
     return membership
 
 
-def newsletter_preferences_update(*, member, subscribed_chapter_ids, source=Membership.Source.WEBSITE):
-    """Make the member subscribed to exactly these of their chapters; return (added, removed) counts."""
-    wanted = set(subscribed_chapter_ids)
-    added = removed = 0
+def preferences_update(*, member, chapter_ids, subscribed_field, change):
+    """Make the member receive one kind of email from exactly these of their chapters.
+
+    `subscribed_field` names the membership's flag for that kind; `change(membership, subscribed)`
+    records a new choice for one chapter.
+    """
+    wanted = set(chapter_ids)
     with transaction.atomic():
         for membership in Membership.objects.select_for_update().filter(member=member):
-            if membership.chapter_id in wanted and not membership.newsletter_subscribed:
-                membership_subscribe(membership=membership, source=source)
-                added += 1
-            elif membership.chapter_id not in wanted and membership.newsletter_subscribed:
-                membership_unsubscribe(member_id=member.pk, chapter_id=membership.chapter_id)
-                removed += 1
-    return added, removed
+            subscribed = membership.chapter_id in wanted
+            if getattr(membership, subscribed_field) != subscribed:
+                change(membership, subscribed)
+
+
+def newsletter_preferences_update(*, member, subscribed_chapter_ids):
+    """Make the member subscribed to exactly these of their chapters' newsletters."""
+
+    def change(membership, subscribed):
+        if subscribed:
+            membership_subscribe(membership=membership, source=Membership.Source.WEBSITE)
+        else:
+            membership_unsubscribe(member_id=member.pk, chapter_id=membership.chapter_id)
+
+    preferences_update(
+        member=member,
+        chapter_ids=subscribed_chapter_ids,
+        subscribed_field="newsletter_subscribed",
+        change=change,
+    )
