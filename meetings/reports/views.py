@@ -88,26 +88,19 @@ def index(request):
     return render(request, "meetings/reports/index.html", {"scopes": scopes, "liaison": LIAISON})
 
 
-def _previous_period(scope, period):
-    """Return the period to compare with, or None when the reader may not see it.
-
-    A liaison compares only within their sponsorship: the months before it are not the sponsor's.
-    """
-    previous = period.previous()
-    return previous if scope.permits(previous) else None
-
-
 def _feedback(scope, period):
     """Return the feedback by topic a report shows: counts and averages only, never comments."""
     return feedback_by_topic(scope.chapter, (period.first, period.last))
 
 
 def _chapter_report(scope, period):
+    # A liaison compares only within their sponsorship: the months before it are not the sponsor's.
+    previous = period.previous()
     return chapter_report(
         scope.chapter,
         period,
         consenting_only=scope.consenting_only,
-        previous_period=_previous_period(scope, period),
+        previous_period=previous if scope.permits(previous) else None,
     )
 
 
@@ -117,7 +110,6 @@ def _chapter_body(scope, period, today, feedback):
     tables = chapter_tables(report, feedback)
     charts = {slug: chart_data_uri(tables[slug], **options) for slug, options in CHAPTER_CHARTS.items()}
     context = {
-        "scope": scope,
         "chapter": scope.chapter,
         "period": period,
         "report": report,
@@ -130,7 +122,6 @@ def _chapter_body(scope, period, today, feedback):
         "sponsored": scope.span_of(period),
         "no_show_pct": percent(report.figures.no_show_rate),
         "qs": _period_query(period),
-        "previous": report.previous,
     }
     # No request: nothing of the reader (session, CSRF token, navigation) can enter the cached part.
     return render_to_string("meetings/reports/_chapter_body.html", context)
