@@ -380,8 +380,4 @@ def network_tables(rows, topics, feedback=()):
 
 
 def csv_response(table, filename):
-    response, writer = csv_download(filename)
-    writer.writerow([str(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow(row)
-    return response
+    return csv_download(filename, [[str(h) for h in table.headers], *table.rows])
