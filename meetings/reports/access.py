@@ -254,10 +254,14 @@ def resolve_meeting_read(request, *, pk, **kwargs):
     )
 
 
+def ensure_may_read_reports(user):
+    if not may_read_reports(user):
+        raise PermissionDenied(_("Reports are for organizers and sponsors' liaisons."))
+
+
 def resolve_network_read(request, **kwargs):
     """Return the read of the network report: each chapter over the part of the period its reader may see."""
-    if not may_read_reports(request.user):
-        raise PermissionDenied(_("Reports are for organizers and sponsors' liaisons."))
+    ensure_may_read_reports(request.user)
     scopes = readable_scopes(request.user)
     requested = _requested_period(request, _year_ending(timezone.localdate()))
     return ReportRead(

@@ -113,10 +113,6 @@ def _name(display_name, email):
     return display_name or (email or "").split("@", 1)[0]
 
 
-def _local(value, tzinfo):
-    return timezone.localtime(value, tzinfo) if value else None
-
-
 def merge_feedback(rows):
     """Return feedback rows of several chapters (community's `feedback_by_topic`) merged per topic."""
     merged = {}
@@ -240,7 +236,7 @@ def chapter_tables(report, feedback=()):
         ],
         [
             [
-                _local(row["starts_at"], tz).date(),
+                timezone.localtime(row["starts_at"], tz).date(),
                 row["title"],
                 row["going"],
                 row["waitlisted"],
@@ -286,7 +282,7 @@ def chapter_tables(report, feedback=()):
                 _name(row["member__display_name"], row["member__email"]),
                 row["member__email"],
                 row["visits"],
-                _local(row["last_seen"], tz).date(),
+                timezone.localtime(row["last_seen"], tz).date(),
             ]
             for row in report.attendees
         ],
@@ -336,7 +332,7 @@ def meeting_tables(report):
                 _name(row["member__display_name"], row["member__email"]),
                 row["member__email"],
                 rsvp_labels.get(row["status"], row["status"]),
-                _local(row["checked_in_at"], tz).strftime("%H:%M"),
+                timezone.localtime(row["checked_in_at"], tz).strftime("%H:%M"),
             ]
             for row in report.attendees
         ],

@@ -8,7 +8,6 @@ and logs the read; the view builds the report in the database (`selectors`), tur
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,12 +16,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from chapters.rules import may_read_reports
 from community.selectors import feedback_by_topic, notes_for_page
 from meetings.models import ReportAccessLog
 from meetings.reports.access import (
     LIAISON,
     default_period,
+    ensure_may_read_reports,
     period_text,
     readable_scopes,
     report_view,
@@ -82,8 +81,7 @@ def _presets(scope, today):
 @login_required
 @require_GET
 def index(request):
-    if not may_read_reports(request.user):
-        raise PermissionDenied(_("Reports are for organizers and sponsors' liaisons."))
+    ensure_may_read_reports(request.user)
     scopes = readable_scopes(request.user)
     return render(request, "meetings/reports/index.html", {"scopes": scopes, "liaison": LIAISON})
 
