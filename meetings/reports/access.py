@@ -92,10 +92,8 @@ def readable_scopes(user):
         return []
     if rules.has_perm("chapters.administer_network", user):
         return [ReportScope(chapter=c, role=ORGANIZER) for c in Chapter.objects.order_by("name")]
-    scopes = {}
-    organized = organized_chapter_ids(user)
-    for chapter in Chapter.objects.filter(pk__in=organized):
-        scopes[chapter.pk] = ReportScope(chapter=chapter, role=ORGANIZER)
+    organized = Chapter.objects.filter(pk__in=organized_chapter_ids(user))
+    scopes = {chapter.pk: ReportScope(chapter=chapter, role=ORGANIZER) for chapter in organized}
     for sponsorship in sponsorships_for_liaison(user):
         chapter = sponsorship.chapter
         if chapter.pk not in scopes:

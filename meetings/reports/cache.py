@@ -138,7 +138,7 @@ def cached_chapter_page(request, scope, period, today, *, build_body, render_pag
     # Missing versions are created.
     versions = tuple(cache_versions.current(key, found) for key in version_keys)
     now = timezone.now()
-    page = _fresh(found.get(page_key), versions, now) if page_key else None
+    page = _fresh(found.get(page_key), versions, now)
     if page is not None:
         return page[2]
     body = _fresh(found.get(body_key), versions, now)

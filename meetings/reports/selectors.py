@@ -23,7 +23,7 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from itprosig.db import subquery_count
@@ -187,22 +187,16 @@ def _attendee_stats(chapter_id, start, end, now):
 def topic_rows(held):
     """Return attendance by topic: meetings held with the topic and their attendance."""
     checked_in = subquery_count(RSVP.objects.filter(CHECKED_IN, meeting=OuterRef("meeting")), per="meeting")
-    rows = list(
+    return list(
         Meeting.topics.through.objects.filter(meeting__in=held)
         .order_by()
         .values("topic__name", "topic__slug")
         .annotate(
             meetings=Count("meeting", distinct=True),
-            checked_in=Sum(checked_in),
-            guests=Sum("meeting__guest_count"),
+            attendance=Coalesce(Sum(checked_in), 0) + Coalesce(Sum("meeting__guest_count"), 0),
         )
         .order_by("-meetings", "topic__name")
     )
-    for row in rows:
-        row["checked_in"] = row["checked_in"] or 0
-        row["guests"] = row["guests"] or 0
-        row["attendance"] = row["checked_in"] + row["guests"]
-    return rows
 
 
 def kind_rows(held, meetings):
@@ -212,11 +206,8 @@ def kind_rows(held, meetings):
     only the sessions are read here, one row per meeting and kind (not a subquery per meeting and
     kind, which the planner had to plan fifteen times over).
     """
-    attendance = {row["pk"]: (row["checked_in"], row["guest_count"]) for row in meetings}
-    totals = {
-        kind: {"meetings": 0, "sessions": 0, "checked_in": 0, "guests": 0, "attendance": 0}
-        for kind in AgendaItem.Kind.values
-    }
+    attendance = {row["pk"]: row["attendance"] for row in meetings}
+    totals = {kind: {"meetings": 0, "sessions": 0, "attendance": 0} for kind in AgendaItem.Kind.values}
     sessions = (
         AgendaItem.objects.filter(meeting__in=held)
         .order_by()
@@ -225,17 +216,12 @@ def kind_rows(held, meetings):
     )
     for row in sessions:
         kind = totals.get(row["kind"])
-        if kind is None:
-            continue
         # Only the meetings of the other tables count, should a write land between the two reads.
-        checked_in, guests = attendance.get(row["meeting"], (None, None))
-        if checked_in is None:
+        if kind is None or row["meeting"] not in attendance:
             continue
         kind["meetings"] += 1
         kind["sessions"] += row["n"]
-        kind["checked_in"] += checked_in
-        kind["guests"] += guests
-        kind["attendance"] += checked_in + guests
+        kind["attendance"] += attendance[row["meeting"]]
     return [{"kind": kind, "label": label, **totals[kind]} for kind, label in AgendaItem.Kind.choices]
 
 
