@@ -21,18 +21,11 @@ def neutralize(value):
     return value
 
 
-def csv_download(filename):
-    """Return (response, writer): an attachment named `filename` and a writer that neutralizes cells."""
+def csv_download(filename, rows):
+    """Return an attachment named `filename` holding these rows (the header first), cells neutralized."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # The byte-order mark makes spreadsheet programs read accents as UTF-8.
     response.write("\ufeff")
-    return response, _SafeWriter(csv.writer(response))
-
-
-class _SafeWriter:
-    def __init__(self, writer):
-        self._writer = writer
-
-    def writerow(self, cells):
-        self._writer.writerow([neutralize(cell) for cell in cells])
+    csv.writer(response).writerows([neutralize(cell) for cell in row] for row in rows)
+    return response

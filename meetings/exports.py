@@ -12,9 +12,12 @@ def _local(moment, tz):
 
 def rsvps_csv_response(rsvps, *, filename):
     """Return a CSV download of the RSVPs, times in each meeting's chapter time zone."""
-    response, writer = csv_download(filename)
-    writer.writerow(
-        [
+    rsvps = rsvps.select_related("meeting__chapter", "member").order_by(
+        "meeting__starts_at", "meeting_id", "status", "created_at"
+    )
+
+    def rows():
+        yield [
             _("Chapter"),
             _("Meeting"),
             _("Starts (local time)"),
@@ -25,14 +28,9 @@ def rsvps_csv_response(rsvps, *, filename):
             _("Waitlisted at"),
             _("Checked in at"),
         ]
-    )
-    rows = rsvps.select_related("meeting__chapter", "member").order_by(
-        "meeting__starts_at", "meeting_id", "status", "created_at"
-    )
-    for rsvp in rows.iterator(chunk_size=2000):
-        tz = rsvp.meeting.chapter.tzinfo
-        writer.writerow(
-            (
+        for rsvp in rsvps.iterator(chunk_size=2000):
+            tz = rsvp.meeting.chapter.tzinfo
+            yield (
                 rsvp.meeting.chapter.name,
                 rsvp.meeting.title,
                 _local(rsvp.meeting.starts_at, tz),
@@ -43,5 +41,5 @@ def rsvps_csv_response(rsvps, *, filename):
                 _local(rsvp.waitlisted_at, tz),
                 _local(rsvp.checked_in_at, tz),
             )
-        )
-    return response
+
+    return csv_download(filename, rows())

@@ -9,8 +9,7 @@ The URLs hang under the walk-in guests' admin (meetings/checkin/admin.py).
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Case, IntegerField, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from chapters.rules import can_organize
 from itprosig.validators import has_control_characters
-from meetings.checkin.selectors import checkin_totals
+from meetings.checkin.selectors import checkin_totals, search_rsvps
 from meetings.checkin.services import (
     CheckInError,
     checkin_is_closed,
@@ -77,19 +76,18 @@ def rsvp_list_rows(meeting, *, status="", attended="", q=""):
         qs = qs.filter(checked_in_at__isnull=False)
     elif attended == "no":
         qs = qs.filter(checked_in_at__isnull=True)
-    if q:
-        qs = qs.filter(Q(member__display_name__icontains=q) | Q(member__email__icontains=q))
-    return qs.annotate(
-        status_order=Case(
-            When(status=RSVP.Status.GOING, then=0),
-            When(status=RSVP.Status.WAITLISTED, then=1),
-            default=2,
-            output_field=IntegerField(),
-        ),
-        sort_name=Lower(
-            Coalesce(NullIf("member__display_name", Value("")), "member__email", output_field=CharField())
-        ),
-    ).order_by("status_order", "waitlisted_at", "sort_name", "pk")
+    return (
+        search_rsvps(qs, q)
+        .annotate(
+            status_order=Case(
+                When(status=RSVP.Status.GOING, then=0),
+                When(status=RSVP.Status.WAITLISTED, then=1),
+                default=2,
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("status_order", "waitlisted_at", "sort_name", "pk")
+    )
 
 
 def _meeting_for(request, meeting_id):
@@ -101,14 +99,17 @@ def _meeting_for(request, meeting_id):
     return meeting
 
 
-def list_url(meeting, filters=None):
-    url = reverse("admin:meetings_rsvp_list", kwargs={"meeting_id": meeting.pk})
+def _url(name, meeting, filters):
+    """Return the URL of one of the list's pages for this meeting, with the filters it shows."""
+    url = reverse(name, kwargs={"meeting_id": meeting.pk})
     return f"{url}?{urlencode(filters)}" if filters else url
 
 
 def _back(request, meeting):
     # The filters the organizer was looking at come back with the POST, so the list stays as it was.
-    return HttpResponseRedirect(list_url(meeting, RSVPListFilter(request.POST).filters()))
+    return HttpResponseRedirect(
+        _url("admin:meetings_rsvp_list", meeting, RSVPListFilter(request.POST).filters())
+    )
 
 
 def rsvp_list_view(request, meeting_id, *, admin_site):
@@ -129,8 +130,7 @@ def rsvp_list_view(request, meeting_id, *, admin_site):
         "over_capacity": meeting.capacity is not None and totals["going"] > meeting.capacity,
         "guests": list(WalkInGuest.objects.filter(meeting=meeting).order_by("added_at", "pk")),
         "door_closed": checkin_is_closed(meeting),
-        "csv_url": reverse("admin:meetings_rsvp_csv", kwargs={"meeting_id": meeting.pk})
-        + (f"?{urlencode(filters)}" if filters else ""),
+        "csv_url": _url("admin:meetings_rsvp_csv", meeting, filters),
     }
     return TemplateResponse(request, "admin/meetings/rsvp/list.html", context)
 
@@ -141,17 +141,22 @@ def rsvp_list_csv_view(request, meeting_id, *, admin_site):
     return rsvps_csv_response(rsvp_list_rows(meeting, **filters), filename=f"rsvps-meeting-{meeting.pk}.csv")
 
 
-def _rsvp_posted(request, meeting):
+def _posted(request, meeting, objects, field, not_found):
+    """Return the object of this meeting among `objects` whose id the POST names in `field`, or 404."""
     if request.method != "POST":
         raise PermissionDenied
-    rsvp_id = request.POST.get("rsvp", "")
-    rsvp = None
-    if rsvp_id.isdigit():
-        rsvp = RSVP.objects.select_related("member").filter(pk=int(rsvp_id), meeting=meeting).first()
-    if rsvp is None:
-        raise Http404(_("No such RSVP at this meeting."))
-    rsvp.meeting = meeting
-    return rsvp
+    pk = request.POST.get(field, "")
+    found = objects.filter(pk=int(pk), meeting=meeting).first() if pk.isdigit() else None
+    if found is None:
+        raise Http404(not_found)
+    found.meeting = meeting
+    return found
+
+
+def _rsvp_posted(request, meeting):
+    return _posted(
+        request, meeting, RSVP.objects.select_related("member"), "rsvp", _("No such RSVP at this meeting.")
+    )
 
 
 def rsvp_promote_view(request, meeting_id, *, admin_site):
@@ -188,15 +193,7 @@ def rsvp_attended_view(request, meeting_id, *, admin_site):
 
 def guest_invite_view(request, meeting_id, *, admin_site):
     meeting = _meeting_for(request, meeting_id)
-    if request.method != "POST":
-        raise PermissionDenied
-    guest_id = request.POST.get("guest", "")
-    guest = None
-    if guest_id.isdigit():
-        guest = WalkInGuest.objects.filter(pk=int(guest_id), meeting=meeting).first()
-    if guest is None:
-        raise Http404(_("No such guest at this meeting."))
-    guest.meeting = meeting
+    guest = _posted(request, meeting, WalkInGuest.objects, "guest", _("No such guest at this meeting."))
     if walk_in_guest_invite(guest=guest, by=request.user, language=get_language()):
         messages.success(request, _("An invitation to join was sent to %(email)s.") % {"email": guest.email})
     else:

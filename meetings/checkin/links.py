@@ -35,11 +35,15 @@ def rsvp_id_from_token(token):
     return int(value) if value.isdigit() else None
 
 
+def _unprefixed(name, **kwargs):
+    # Without a language prefix: whoever opens the link reads the page in their own language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, kwargs=kwargs)
+
+
 def checkin_path(rsvp):
     """Return the site-relative path of this RSVP's check-in page (default language)."""
-    # Unprefixed: the volunteer who scans the code reads the page in their own language.
-    with translation.override(settings.LANGUAGE_CODE):
-        return reverse("checkin:rsvp", kwargs={"meeting_id": rsvp.meeting_id, "token": checkin_token(rsvp)})
+    return _unprefixed("checkin:rsvp", meeting_id=rsvp.meeting_id, token=checkin_token(rsvp))
 
 
 def checkin_url(rsvp):
@@ -75,6 +79,4 @@ def guest_id_from_invite(token):
 
 def invite_url(guest):
     """Return the absolute URL of a walk-in guest's invitation to join the chapter."""
-    with translation.override(settings.LANGUAGE_CODE):
-        path = reverse("checkin:join", kwargs={"token": invite_token(guest)})
-    return f"{settings.SITE_URL}{path}"
+    return f"{settings.SITE_URL}{_unprefixed('checkin:join', token=invite_token(guest))}"

@@ -18,6 +18,20 @@ def checkin_meeting(meeting_id):
     return Meeting.objects.select_related("chapter", "venue").filter(pk=meeting_id).first()
 
 
+def search_rsvps(rsvps, query):
+    """Return the RSVPs whose member's name or email address holds `query` (all without one).
+
+    Each carries `sort_name`: the name the door sees (the email address without one), lower-cased.
+    """
+    if query:
+        rsvps = rsvps.filter(Q(member__display_name__icontains=query) | Q(member__email__icontains=query))
+    return rsvps.annotate(
+        sort_name=Lower(
+            Coalesce(NullIf("member__display_name", Value("")), "member__email", output_field=CharField())
+        )
+    )
+
+
 def checkin_rsvps(meeting, *, query=""):
     """Return the RSVPs a volunteer checks in: going and waitlisted, and anyone already in.
 
@@ -27,17 +41,8 @@ def checkin_rsvps(meeting, *, query=""):
         RSVP.objects.filter(meeting=meeting)
         .filter(Q(status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]) | Q(checked_in_at__isnull=False))
         .select_related("member", "member__speaker_profile")
-        .annotate(
-            sort_name=Lower(
-                Coalesce(NullIf("member__display_name", Value("")), "member__email", output_field=CharField())
-            )
-        )
-        .order_by("sort_name", "pk")
     )
-    query = (query or "").strip()
-    if query:
-        qs = qs.filter(Q(member__display_name__icontains=query) | Q(member__email__icontains=query))
-    return qs[:CHECKIN_LIST_LIMIT]
+    return search_rsvps(qs, (query or "").strip()).order_by("sort_name", "pk")[:CHECKIN_LIST_LIMIT]
 
 
 def email_hint(email):

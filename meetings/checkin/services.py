@@ -68,8 +68,10 @@ def checkin_is_closed(meeting, *, now=None):
 
 
 def _ensure_allowed(*, meeting, by):
+    """Refuse `by` unless they may check people in at the meeting's chapter, and the door is open to them."""
     if by is None or not can_check_in(by, meeting.chapter_id):
         raise PermissionDenied(_("You may not check people in at this chapter's meetings."))
+    _ensure_door_open(meeting, by=by)
 
 
 def _door_closed_message(meeting):
@@ -107,41 +109,31 @@ def _record(meeting, action, *, by, **fields):
     )
 
 
-def _locked_rsvp(rsvp_id, meeting):
-    rsvp = RSVP.objects.select_for_update().filter(pk=rsvp_id, meeting=meeting).first()
-    if rsvp is None:
-        raise CheckInError(_("This RSVP does not belong to this meeting."))
-    return rsvp
+def _set_checked_in(rsvp, by, *, arrived):
+    """Record the member's arrival (or take it back) unless it already is so; return the RSVP."""
+    meeting = rsvp.meeting
+    _ensure_allowed(meeting=meeting, by=by)
+    with transaction.atomic():
+        locked = RSVP.objects.select_for_update().filter(pk=rsvp.pk, meeting=meeting).first()
+        if locked is None:
+            raise CheckInError(_("This RSVP does not belong to this meeting."))
+        if (locked.checked_in_at is not None) != arrived:
+            locked.checked_in_at = timezone.now() if arrived else None
+            locked.checked_in_by = by if arrived else None
+            locked.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+            action = CheckInChange.Action.CHECK_IN if arrived else CheckInChange.Action.UNDO
+            _record(meeting, action, by=by, rsvp=locked)
+    return locked
 
 
 def rsvp_check_in(*, rsvp, by):
     """Record that the member of this RSVP arrived; checking in twice keeps the first time."""
-    meeting = rsvp.meeting
-    _ensure_allowed(meeting=meeting, by=by)
-    _ensure_door_open(meeting, by=by)
-    with transaction.atomic():
-        locked = _locked_rsvp(rsvp.pk, meeting)
-        if locked.checked_in_at is None:
-            locked.checked_in_at = timezone.now()
-            locked.checked_in_by = by
-            locked.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-            _record(meeting, CheckInChange.Action.CHECK_IN, by=by, rsvp=locked)
-    return locked
+    return _set_checked_in(rsvp, by, arrived=True)
 
 
 def rsvp_check_in_undo(*, rsvp, by):
     """Take back a check-in made by mistake."""
-    meeting = rsvp.meeting
-    _ensure_allowed(meeting=meeting, by=by)
-    _ensure_door_open(meeting, by=by)
-    with transaction.atomic():
-        locked = _locked_rsvp(rsvp.pk, meeting)
-        if locked.checked_in_at is not None:
-            locked.checked_in_at = None
-            locked.checked_in_by = None
-            locked.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-            _record(meeting, CheckInChange.Action.UNDO, by=by, rsvp=locked)
-    return locked
+    return _set_checked_in(rsvp, by, arrived=False)
 
 
 def _clean_walk_in(email, name):
@@ -187,7 +179,6 @@ def meeting_walk_in(*, meeting, email, name="", by):
     name typed, counted in the meeting's guests. Return a WalkIn.
     """
     _ensure_allowed(meeting=meeting, by=by)
-    _ensure_door_open(meeting, by=by)
     email, name = _clean_walk_in(email, name)
     member = _chapter_member(meeting, email)
     if member is not None:
@@ -239,7 +230,6 @@ def meeting_guests_adjust(*, meeting, delta, by):
     Return the new guest count.
     """
     _ensure_allowed(meeting=meeting, by=by)
-    _ensure_door_open(meeting, by=by)
     if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_GUEST_STEP:
         raise CheckInError(
             _("Add or remove between 1 and %(max)s guests at a time.") % {"max": MAX_GUEST_STEP}

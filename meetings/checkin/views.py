@@ -34,10 +34,6 @@ from meetings.checkin.services import (
 from meetings.models import RSVP, WalkInGuest
 
 
-def _wants_json(request):
-    return request.headers.get("x-requested-with") == "fetch"
-
-
 def _meeting_for(request, meeting_id):
     meeting = checkin_meeting(meeting_id)
     if meeting is None:
@@ -67,24 +63,31 @@ def _last_result_key(meeting):
     return f"checkin_last_result_{meeting.pk}"
 
 
-def _remember(request, meeting, *, message, ok):
+def _answer(request, meeting, *, message, ok=True, rsvp=None, status=200):
+    """Answer a check-in POST: JSON for the page's script, otherwise a redirect to the same page."""
     # The door page shows the last result beside its forms, and still after a reload: a volunteer
     # who looked away (or whose phone reloaded the page) can read what the last tap did.
     request.session[_last_result_key(meeting)] = {"message": str(message), "ok": ok}
-
-
-def _answer(request, meeting, *, message, ok=True, rsvp=None, status=200):
-    """Answer a check-in POST: JSON for the page's script, otherwise a redirect to the same page.
-
-    Either way the result is remembered for the door page, which shows it beside the forms.
-    """
-    _remember(request, meeting, message=message, ok=ok)
-    if _wants_json(request):
+    if request.headers.get("x-requested-with") == "fetch":
         body = {"ok": ok, "message": message, "totals": checkin_totals(meeting)}
         if rsvp is not None:
             body["rsvp"] = {"id": rsvp.pk, "checked_in": rsvp.checked_in_at is not None}
         return JsonResponse(body, status=status)
     return _back(request, meeting)
+
+
+def _door_action(request, meeting, form, act):
+    """Answer a door POST: `act(cleaned data)` does it and returns (message, RSVP or None).
+
+    A bad form or a refused check-in is answered with its message and a 400.
+    """
+    if not form.is_valid():
+        return _answer(request, meeting, message=first_error(form), ok=False, status=400)
+    try:
+        message, rsvp = act(form.cleaned_data)
+    except CheckInError as error:
+        return _answer(request, meeting, message=error.message, ok=False, status=400)
+    return _answer(request, meeting, message=message, rsvp=rsvp)
 
 
 def _door_context(request, meeting):
@@ -167,60 +170,48 @@ def rsvp_toggle(request, meeting_id, rsvp_id):
     rsvp = RSVP.objects.select_related("member", "meeting").filter(pk=rsvp_id, meeting=meeting).first()
     if rsvp is None:
         raise Http404(_("No such RSVP at this meeting."))
-    form = CheckInToggleForm(request.POST)
-    if not form.is_valid():
-        return _answer(request, meeting, message=first_error(form), ok=False, status=400)
-    name = rsvp.member.public_name
-    try:
-        if form.cleaned_data["action"] == "in":
-            rsvp = rsvp_check_in(rsvp=rsvp, by=request.user)
-            message = _("%(name)s is checked in.") % {"name": name}
-        else:
-            rsvp = rsvp_check_in_undo(rsvp=rsvp, by=request.user)
-            message = _("Check-in of %(name)s undone.") % {"name": name}
-    except CheckInError as error:
-        return _answer(request, meeting, message=error.message, ok=False, status=400)
-    return _answer(request, meeting, message=message, rsvp=rsvp)
+    name = {"name": rsvp.member.public_name}
+
+    def toggle(data):
+        if data["action"] == "in":
+            return _("%(name)s is checked in.") % name, rsvp_check_in(rsvp=rsvp, by=request.user)
+        return _("Check-in of %(name)s undone.") % name, rsvp_check_in_undo(rsvp=rsvp, by=request.user)
+
+    return _door_action(request, meeting, CheckInToggleForm(request.POST), toggle)
 
 
 @login_required
 @require_POST
 def meeting_walk_in_view(request, meeting_id):
     meeting = _meeting_for(request, meeting_id)
-    form = WalkInForm(request.POST)
-    if not form.is_valid():
-        return _answer(request, meeting, message=first_error(form), ok=False, status=400)
-    email, name = form.cleaned_data["email"], form.cleaned_data["name"]
-    try:
-        walk_in = meeting_walk_in(meeting=meeting, email=email, name=name, by=request.user)
-    except CheckInError as error:
-        return _answer(request, meeting, message=error.message, ok=False, status=400)
-    # Only what the volunteer typed is echoed: nothing about an account shows at the door.
-    typed = {"email": email.strip().lower()}
-    if walk_in.rsvp is not None and walk_in.created:
-        message = _("%(email)s is a member of this chapter and is checked in.") % typed
-    elif walk_in.rsvp is not None:
-        message = _("%(email)s was already checked in.") % typed
-    elif walk_in.created:
-        message = _("%(email)s is counted as a guest.") % typed
-    else:
-        message = _("%(email)s was already counted as a guest.") % typed
-    return _answer(request, meeting, message=message, rsvp=walk_in.rsvp)
+
+    def walk_in(data):
+        done = meeting_walk_in(meeting=meeting, email=data["email"], name=data["name"], by=request.user)
+        # Only what the volunteer typed is echoed: nothing about an account shows at the door.
+        typed = {"email": data["email"].strip().lower()}
+        if done.rsvp is not None and done.created:
+            message = _("%(email)s is a member of this chapter and is checked in.") % typed
+        elif done.rsvp is not None:
+            message = _("%(email)s was already checked in.") % typed
+        elif done.created:
+            message = _("%(email)s is counted as a guest.") % typed
+        else:
+            message = _("%(email)s was already counted as a guest.") % typed
+        return message, done.rsvp
+
+    return _door_action(request, meeting, WalkInForm(request.POST), walk_in)
 
 
 @login_required
 @require_POST
 def meeting_guests(request, meeting_id):
     meeting = _meeting_for(request, meeting_id)
-    form = GuestsForm(request.POST)
-    if not form.is_valid():
-        return _answer(request, meeting, message=first_error(form), ok=False, status=400)
-    try:
-        count = meeting_guests_adjust(meeting=meeting, delta=form.cleaned_data["delta"], by=request.user)
-    except CheckInError as error:
-        return _answer(request, meeting, message=error.message, ok=False, status=400)
-    message = ngettext("%(count)s guest so far.", "%(count)s guests so far.", count) % {"count": count}
-    return _answer(request, meeting, message=message)
+
+    def add_guests(data):
+        count = meeting_guests_adjust(meeting=meeting, delta=data["delta"], by=request.user)
+        return ngettext("%(count)s guest so far.", "%(count)s guests so far.", count) % {"count": count}, None
+
+    return _door_action(request, meeting, GuestsForm(request.POST), add_guests)
 
 
 @require_GET

@@ -92,10 +92,8 @@ def readable_scopes(user):
         return []
     if rules.has_perm("chapters.administer_network", user):
         return [ReportScope(chapter=c, role=ORGANIZER) for c in Chapter.objects.order_by("name")]
-    scopes = {}
-    organized = organized_chapter_ids(user)
-    for chapter in Chapter.objects.filter(pk__in=organized):
-        scopes[chapter.pk] = ReportScope(chapter=chapter, role=ORGANIZER)
+    organized = Chapter.objects.filter(pk__in=organized_chapter_ids(user))
+    scopes = {chapter.pk: ReportScope(chapter=chapter, role=ORGANIZER) for chapter in organized}
     for sponsorship in sponsorships_for_liaison(user):
         chapter = sponsorship.chapter
         if chapter.pk not in scopes:
@@ -110,52 +108,20 @@ def default_period(scope, *, today=None):
     their latest sponsorship when it ended before them.
     """
     today = today or timezone.localdate(timezone=scope.chapter.tzinfo)
-    year_ago = years_before(today, 1) + datetime.timedelta(days=1)
-    wanted = Period(year_ago, today)
-    clamped = scope.clamp(wanted)
+    clamped = scope.clamp(_year_ending(today))
     if clamped is not None:
         return clamped
     latest = scope.spans[-1]
-    return Period(max(latest.first, years_before(latest.last, 1) + datetime.timedelta(days=1)), latest.last)
+    return _year_ending(latest.last).clamp(latest)
 
 
-def years_before(day, years):
+def _year_ending(day):
+    """Return the year that ends on `day` (it starts the day after the same date a year before)."""
     try:
-        return day.replace(year=day.year - years)
+        year_ago = day.replace(year=day.year - 1)
     except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def log_liaison_read(request, scopes, *, report, fmt, table="", meeting=None, periods=None):
-    """Record a liaison's read of one report, one row per chapter it covers.
-
-    `periods` maps a chapter id to the Period read; organizers' own reads are not logged.
-    """
-    user = request.user
-    liaison_scopes = [scope for scope in scopes if scope.role == LIAISON]
-    if not liaison_scopes:
-        return
-    sponsors = ", ".join(
-        sorted(link.sponsor.name for link in user.sponsor_liaisons.select_related("sponsor"))
-    )
-    rows = []
-    for scope in liaison_scopes:
-        period = (periods or {}).get(scope.chapter.pk)
-        rows.append(
-            ReportAccessLog(
-                user=user,
-                user_email=user.email,
-                sponsor_names=sponsors[:250],
-                chapter=scope.chapter,
-                meeting=meeting,
-                report=report,
-                format=fmt,
-                table=table,
-                period_first=period.first if period else None,
-                period_last=period.last if period else None,
-            )
-        )
-    ReportAccessLog.objects.bulk_create(rows)
+        year_ago = day.replace(year=day.year - 1, day=28)
+    return Period(year_ago + datetime.timedelta(days=1), day)
 
 
 class ReportRefused(Exception):
@@ -189,14 +155,28 @@ class ReportRead:
         return [scope for scope in self.scopes if self.periods.get(scope.chapter.pk) is not None]
 
     def log(self, request, *, fmt, table=""):
-        log_liaison_read(
-            request,
-            self.readable,
-            report=self.report,
-            fmt=fmt,
-            table=table,
-            meeting=self.meeting,
-            periods={pk: period for pk, period in self.periods.items() if period is not None},
+        """Record a liaison's read, one row per chapter it covers; organizers' own reads are not logged."""
+        liaison_scopes = [scope for scope in self.readable if scope.role == LIAISON]
+        if not liaison_scopes:
+            return
+        user = request.user
+        sponsors = ", ".join(
+            sorted(link.sponsor.name for link in user.sponsor_liaisons.select_related("sponsor"))
+        )
+        ReportAccessLog.objects.bulk_create(
+            ReportAccessLog(
+                user=user,
+                user_email=user.email,
+                sponsor_names=sponsors[:250],
+                chapter=scope.chapter,
+                meeting=self.meeting,
+                report=self.report,
+                format=fmt,
+                table=table,
+                period_first=self.periods[scope.chapter.pk].first,
+                period_last=self.periods[scope.chapter.pk].last,
+            )
+            for scope in liaison_scopes
         )
 
 
@@ -272,13 +252,16 @@ def resolve_meeting_read(request, *, pk, **kwargs):
     )
 
 
+def ensure_may_read_reports(user):
+    if not may_read_reports(user):
+        raise PermissionDenied(_("Reports are for organizers and sponsors' liaisons."))
+
+
 def resolve_network_read(request, **kwargs):
     """Return the read of the network report: each chapter over the part of the period its reader may see."""
-    if not may_read_reports(request.user):
-        raise PermissionDenied(_("Reports are for organizers and sponsors' liaisons."))
+    ensure_may_read_reports(request.user)
     scopes = readable_scopes(request.user)
-    today = timezone.localdate()
-    requested = _requested_period(request, Period(years_before(today, 1) + datetime.timedelta(days=1), today))
+    requested = _requested_period(request, _year_ending(timezone.localdate()))
     return ReportRead(
         report=ReportAccessLog.Report.NETWORK,
         scopes=scopes,

@@ -35,7 +35,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -61,11 +61,6 @@ def invalidate_chapter(chapter_id):
 
 def invalidate_all():
     cache_versions.raise_on_commit(ALL_KEY)
-
-
-def _versions(found, chapter_id):
-    """Return (all, chapter) versions from a get_many answer, creating missing ones."""
-    return tuple(cache_versions.current(key, found) for key in (ALL_KEY, _chapter_key(chapter_id)))
 
 
 def variant_key(scope, period, today, extra=()):
@@ -136,14 +131,14 @@ def cached_chapter_page(request, scope, period, today, *, build_body, render_pag
     report inside the frame (`build_body()`), shared by every reader of the same variant. On a miss
     of the page, `render_page(body)` puts the report into the reader's frame.
     """
-    chapter_id = scope.chapter.pk
+    version_keys = (ALL_KEY, _chapter_key(scope.chapter.pk))
     body_key = variant_key(scope, period, today, extra)
     page_key = _reader_page_key(request, body_key)
-    keys = [ALL_KEY, _chapter_key(chapter_id), body_key] + ([page_key] if page_key else [])
-    found = cache.get_many(keys)
-    versions = _versions(found, chapter_id)
+    found = cache.get_many([*version_keys, body_key] + ([page_key] if page_key else []))
+    # Missing versions are created.
+    versions = tuple(cache_versions.current(key, found) for key in version_keys)
     now = timezone.now()
-    page = _fresh(found.get(page_key), versions, now) if page_key else None
+    page = _fresh(found.get(page_key), versions, now)
     if page is not None:
         return page[2]
     body = _fresh(found.get(body_key), versions, now)
@@ -179,10 +174,7 @@ def _chapter_changed(sender, instance, **kwargs):
 
 def _own_chapter_changed(sender, instance, **kwargs):
     invalidate_chapter(instance.chapter_id)
-
-
-def _meeting_changed(sender, instance, **kwargs):
-    invalidate_chapter(instance.chapter_id)
+    # A meeting moved to another chapter (noted by `_meeting_moving`) leaves the old one's reports too.
     previous = getattr(instance, "_report_cache_chapter_id", None)
     if previous is not None and previous != instance.chapter_id:
         invalidate_chapter(previous)
@@ -235,8 +227,6 @@ def _meeting_topics_changed(sender, instance, action, reverse, **kwargs):
 
 
 def connect():
-    from django.db.models.signals import pre_save
-
     from chapters.models import Chapter, Sponsorship
     from meetings.models import RSVP, AgendaItem, Meeting, Topic
     from members.models import Member, Membership
@@ -249,7 +239,7 @@ def connect():
     both(_chapter_changed, Chapter)
     both(_own_chapter_changed, Sponsorship)
     both(_own_chapter_changed, Membership)
-    both(_meeting_changed, Meeting)
+    both(_own_chapter_changed, Meeting)
     pre_save.connect(_meeting_moving, sender=Meeting, dispatch_uid="reports-meeting-moving")
     both(_meeting_part_changed, RSVP)
     both(_meeting_part_changed, AgendaItem)

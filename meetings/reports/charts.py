@@ -1,4 +1,7 @@
-"""Charts for the reports, drawn on the server as SVG by pygal from the report's own tables."""
+"""Charts for the reports, drawn on the server as SVG by pygal from the report's own tables.
+
+The site's other charts (community's poll results) draw with the same style and settings.
+"""
 
 import base64
 import hashlib
@@ -12,14 +15,22 @@ from meetings.reports.tables import display
 
 CHART_CACHE_SECONDS = 24 * 3600
 
-_STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#212529",
-    foreground_strong="#212529",
-    foreground_subtle="#6c757d",
+
+def chart_style(**colors_and_sizes):
+    """Return a chart style in the site's colours and font, with these colours and font sizes."""
+    return Style(
+        background="white",
+        plot_background="white",
+        foreground="#212529",
+        foreground_strong="#212529",
+        foreground_subtle="#6c757d",
+        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+        **colors_and_sizes,
+    )
+
+
+_STYLE = chart_style(
     colors=("#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#dc3545"),
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     label_font_size=12,
     major_label_font_size=12,
     value_font_size=11,
@@ -27,7 +38,8 @@ _STYLE = Style(
 )
 
 
-def _config(title, **extra):
+def chart_config(title, **extra):
+    """Return pygal's settings for a chart shown as an <img>; `extra` adds to them or overrides them."""
     return {
         "title": title,
         "style": _STYLE,
@@ -59,40 +71,49 @@ def _shorter(match):
     return '="' + _LONG_DECIMALS.sub(r"\1", match.group(1)) + '"'
 
 
-def _slim(svg):
-    """Return the SVG without what an <img> never uses: about half its weight."""
-    return _ATTRIBUTE.sub(_shorter, _UNSEEN.sub("", svg))
+def without_unseen(svg):
+    return _UNSEEN.sub("", svg)
+
+
+def svg_data_uri(svg):
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _points(table):
+    """Return (label, value) per row: the table's own words, so dates read the same in both."""
+    return [(str(display(row[table.chart_label])), row[table.chart_value] or 0) for row in table.rows]
 
 
 def chart_svg(table, *, horizontal=False, line=False):
     """Return the SVG (text) of a chart of one table column, or None when there is nothing to draw."""
     if table.chart_value is None or not table.rows:
         return None
-    # The table's own words for each row: dates read the same in the chart and in the table.
-    labels = [str(display(row[table.chart_label])) for row in table.rows]
-    values = [row[table.chart_value] or 0 for row in table.rows]
-    series_name = str(table.headers[table.chart_value])
-    many = len(labels) > 24
+    points = _points(table)
+    many = len(points) > 24
     if line:
-        chart = pygal.Line(**_config(table.caption, x_label_rotation=30, show_minor_x_labels=not many))
+        chart = pygal.Line(**chart_config(table.caption, x_label_rotation=30, show_minor_x_labels=not many))
     elif horizontal:
-        chart = pygal.HorizontalBar(**_config(table.caption))
-    else:
-        chart = pygal.Bar(**_config(table.caption, x_label_rotation=30, show_minor_x_labels=not many))
-    if horizontal:
+        chart = pygal.HorizontalBar(**chart_config(table.caption))
         # pygal stacks horizontal bars from the bottom up; reverse so the chart reads like the table.
-        labels, values = labels[::-1], values[::-1]
-    chart.x_labels = labels
+        points.reverse()
+    else:
+        chart = pygal.Bar(**chart_config(table.caption, x_label_rotation=30, show_minor_x_labels=not many))
+    chart.x_labels = [label for label, _value in points]
     if many:
-        chart.x_labels_major_every = max(1, len(labels) // 12)
-    chart.add(series_name, values)
-    return _slim(chart.render(is_unicode=True))
+        chart.x_labels_major_every = max(1, len(points) // 12)
+    chart.add(str(table.headers[table.chart_value]), [value for _label, value in points])
+    # Without what an <img> never uses: about half the weight.
+    return _ATTRIBUTE.sub(_shorter, without_unseen(chart.render(is_unicode=True)))
 
 
 def _chart_key(table, kwargs):
     """Return a cache key made of everything the chart is drawn from, so a hit is always right."""
-    rows = [(str(display(row[table.chart_label])), row[table.chart_value] or 0) for row in table.rows]
-    parts = [str(table.caption), str(table.headers[table.chart_value]), sorted(kwargs.items()), rows]
+    parts = [
+        str(table.caption),
+        str(table.headers[table.chart_value]),
+        sorted(kwargs.items()),
+        _points(table),
+    ]
     return "itprosig:chart:v4:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -107,7 +128,6 @@ def chart_data_uri(table, **kwargs):
     key = _chart_key(table, kwargs)
     uri = cache.get(key)
     if uri is None:
-        svg = chart_svg(table, **kwargs)
-        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        uri = svg_data_uri(chart_svg(table, **kwargs))
         cache.set(key, uri, timeout=CHART_CACHE_SECONDS)
     return uri

@@ -65,8 +65,5 @@ class ReportPeriodForm(forms.Form):
         return cleaned
 
     def first_error(self):
-        """Return the one message to show: the form's own, else the first field's."""
-        for errors in (self.non_field_errors(), *(self.errors.get(name, []) for name in self.fields)):
-            if errors:
-                return errors[0]
-        return ""
+        """Return the one message to show (`clean` adds its own only once both dates read)."""
+        return next(iter(self.errors.values()))[0]

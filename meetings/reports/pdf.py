@@ -7,6 +7,7 @@ web page and the CSV files have them all).
 """
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -40,15 +41,11 @@ def _text(value):
     return str(value)
 
 
-def _escape(text):
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _table(headers, rows, widths, signed=()):
-    data = [[Paragraph(f"<b>{_escape(h)}</b>", _CELL) for h in headers]]
+    data = [[Paragraph(f"<b>{escape(str(h))}</b>", _CELL) for h in headers]]
     data += [
         [
-            Paragraph(_escape((with_sign(cell) or "—") if i in signed else _text(cell)), _CELL)
+            Paragraph(escape((with_sign(cell) or "—") if i in signed else _text(cell)), _CELL)
             for i, cell in enumerate(row)
         ]
         for row in rows
@@ -107,14 +104,7 @@ def _figures(report):
 
 
 def _para(text, style=_SMALL):
-    return Paragraph(_escape(text), style)
-
-
-def _period_line(period):
-    return _("From %(first)s to %(last)s") % {
-        "first": date_format(period.first, "DATE_FORMAT"),
-        "last": date_format(period.last, "DATE_FORMAT"),
-    }
+    return Paragraph(escape(str(text)), style)
 
 
 def _topic_flowables(topics, width):
@@ -135,11 +125,14 @@ def _topic_flowables(topics, width):
     return flowables
 
 
-def _story(report, tables, width):
-    title = _("Attendance at %(chapter)s") % {"chapter": report.chapter.name}
+def _story(report, tables, title, width):
+    period = _("From %(first)s to %(last)s") % {
+        "first": date_format(report.period.first, "DATE_FORMAT"),
+        "last": date_format(report.period.last, "DATE_FORMAT"),
+    }
     story = [
         _para(title, _STYLES["Title"]),
-        _para(_period_line(report.period), _STYLES["Heading3"]),
+        _para(period, _STYLES["Heading3"]),
         _table(
             [_("Measure"), _("Value"), _("What it counts")],
             _figures(report),
@@ -173,6 +166,7 @@ def _story(report, tables, width):
 def chapter_summary_pdf(report, tables):
     """Return the bytes of a one-page PDF summary of a chapter's report and its tables."""
     buffer = io.BytesIO()
+    title = _("Attendance at %(chapter)s") % {"chapter": report.chapter.name}
     margin = 1.5 * cm
     doc = SimpleDocTemplate(
         buffer,
@@ -181,10 +175,10 @@ def chapter_summary_pdf(report, tables):
         rightMargin=margin,
         topMargin=margin,
         bottomMargin=margin,
-        title=_("Attendance at %(chapter)s") % {"chapter": report.chapter.name},
+        title=title,
         invariant=True,
     )
     width, height = doc.width, doc.height
     # One frame that shrinks its content to fit: never a second page.
-    doc.build([KeepInFrame(width, height, _story(report, tables, width), mode="shrink")])
+    doc.build([KeepInFrame(width, height, _story(report, tables, title, width), mode="shrink")])
     return buffer.getvalue()

@@ -23,7 +23,7 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from itprosig.db import subquery_count
@@ -71,10 +71,22 @@ class Period:
         return months
 
 
+class _Attendance:
+    """Attendance and no-show rate: one rule for a chapter's figures and a meeting's."""
+
+    @property
+    def attendance(self):
+        return self.checked_in + self.guests
+
+    @property
+    def no_show_rate(self):
+        """Return the share of going RSVPs never checked in (0..1), or None without any."""
+        return self.no_shows / self.going if self.going else None
+
+
 @dataclass
-class ChapterFigures:
+class ChapterFigures(_Attendance):
     meetings_held: int = 0
-    rsvps: int = 0
     going: int = 0
     waitlisted: int = 0
     checked_in: int = 0
@@ -83,24 +95,18 @@ class ChapterFigures:
     unique_attendees: int = 0
     first_time: int = 0
     members_at_end: int = 0
-    members_new: int = 0
     members_at_start: int = 0
 
     @property
-    def attendance(self):
-        return self.checked_in + self.guests
+    def rsvps(self):
+        return self.going + self.waitlisted
 
     @property
     def returning(self):
         return self.unique_attendees - self.first_time
 
     @property
-    def no_show_rate(self):
-        """Return the share of going RSVPs never checked in (0..1), or None without any."""
-        return self.no_shows / self.going if self.going else None
-
-    @property
-    def members_growth(self):
+    def members_new(self):
         return self.members_at_end - self.members_at_start
 
     @property
@@ -126,23 +132,13 @@ class ChapterReport:
     previous_period: Period | None = None
 
 
-def held_meetings(chapter_ids, start, end, *, now=None):
-    """Return the held meetings of these chapters starting in [start, end)."""
-    now = now or timezone.now()
-    return Meeting.objects.filter(
-        chapter_id__in=chapter_ids,
-        status=Meeting.Status.SCHEDULED,
-        starts_at__gte=start,
-        starts_at__lt=end,
-        starts_at__lte=now,
-    )
-
-
-def _checked_in_count(meeting_ref):
-    """A subquery counting a meeting's checked-in RSVPs (0 when none)."""
-    return subquery_count(
-        RSVP.objects.filter(meeting=meeting_ref, checked_in_at__isnull=False), per="meeting"
-    )
+def held_meetings(periods, *, now):
+    """Return the held meetings of each chapter in its period; `periods` maps a Chapter to a Period."""
+    in_period = Q()
+    for chapter, period in periods.items():
+        start, end = period.bounds(chapter.tzinfo)
+        in_period |= Q(chapter=chapter, starts_at__gte=start, starts_at__lt=end)
+    return Meeting.objects.filter(in_period, status=Meeting.Status.SCHEDULED, starts_at__lte=now)
 
 
 def _attendance_counts():
@@ -153,13 +149,14 @@ def _attendance_counts():
 
 def meeting_rows(held):
     """Return one dict per held meeting with its RSVP and attendance counts, oldest first."""
-    return list(
+    rows = list(
         held.order_by("starts_at", "pk")
-        .annotate(
-            **_attendance_counts(),
-        )
+        .annotate(**_attendance_counts())
         .values("pk", "title", "starts_at", "guest_count", "going", "waitlisted", "checked_in", "no_shows")
     )
+    for row in rows:
+        row["attendance"] = row["checked_in"] + row["guest_count"]
+    return rows
 
 
 def _attendee_stats(chapter_id, start, end, now):
@@ -189,15 +186,14 @@ def _attendee_stats(chapter_id, start, end, now):
 
 def topic_rows(held):
     """Return attendance by topic: meetings held with the topic and their attendance."""
-    through = Meeting.topics.through
+    checked_in = subquery_count(RSVP.objects.filter(CHECKED_IN, meeting=OuterRef("meeting")), per="meeting")
     return list(
-        through.objects.filter(meeting__in=held)
+        Meeting.topics.through.objects.filter(meeting__in=held)
         .order_by()
         .values("topic__name", "topic__slug")
         .annotate(
             meetings=Count("meeting", distinct=True),
-            checked_in=Sum(_checked_in_count(OuterRef("meeting"))),
-            guests=Sum("meeting__guest_count"),
+            attendance=Coalesce(Sum(checked_in), 0) + Coalesce(Sum("meeting__guest_count"), 0),
         )
         .order_by("-meetings", "topic__name")
     )
@@ -210,10 +206,8 @@ def kind_rows(held, meetings):
     only the sessions are read here, one row per meeting and kind (not a subquery per meeting and
     kind, which the planner had to plan fifteen times over).
     """
-    attendance = {row["pk"]: (row["checked_in"], row["guest_count"]) for row in meetings}
-    totals = {
-        kind: {"meetings": 0, "sessions": 0, "checked_in": 0, "guests": 0} for kind in AgendaItem.Kind.values
-    }
+    attendance = {row["pk"]: row["attendance"] for row in meetings}
+    totals = {kind: {"meetings": 0, "sessions": 0, "attendance": 0} for kind in AgendaItem.Kind.values}
     sessions = (
         AgendaItem.objects.filter(meeting__in=held)
         .order_by()
@@ -222,21 +216,18 @@ def kind_rows(held, meetings):
     )
     for row in sessions:
         kind = totals.get(row["kind"])
-        if kind is None:
-            continue
         # Only the meetings of the other tables count, should a write land between the two reads.
-        checked_in, guests = attendance.get(row["meeting"], (None, None))
-        if checked_in is None:
+        if kind is None or row["meeting"] not in attendance:
             continue
         kind["meetings"] += 1
         kind["sessions"] += row["n"]
-        kind["checked_in"] += checked_in
-        kind["guests"] += guests
+        kind["attendance"] += attendance[row["meeting"]]
     return [{"kind": kind, "label": label, **totals[kind]} for kind, label in AgendaItem.Kind.choices]
 
 
-def membership_figures(chapter, start, end):
+def membership_figures(chapter, period):
     """Return (members at start, members at end, rows of new members per month in the period)."""
+    start, end = period.bounds(chapter.tzinfo)
     months = list(
         Membership.objects.filter(chapter=chapter, joined_at__lt=end)
         .annotate(month=TruncMonth("joined_at", tzinfo=chapter.tzinfo))
@@ -255,18 +246,11 @@ def membership_figures(chapter, start, end):
         if timezone.is_aware(month):
             month = timezone.localtime(month, chapter.tzinfo)
         joined[month.date().replace(day=1)] = row["joined"] - row["before"]
-    return at_start, *_running_totals(joined, at_start, start, end, chapter.tzinfo)
-
-
-def _running_totals(joined, at_start, start, end, tzinfo):
-    """Return (members at end, one row per month of [start, end) with joins and the running total)."""
-    last_day = (timezone.localtime(end, tzinfo) - datetime.timedelta(days=1)).date()
-    period = Period(timezone.localtime(start, tzinfo).date(), last_day)
     rows, running = [], at_start
     for month in period.months():
         running += joined.get(month, 0)
         rows.append({"month": month, "joined": joined.get(month, 0), "total": running})
-    return running, rows
+    return at_start, running, rows
 
 
 def month_rows(period, meetings, tzinfo):
@@ -276,7 +260,7 @@ def month_rows(period, meetings, tzinfo):
         month = timezone.localtime(row["starts_at"], tzinfo).date().replace(day=1)
         if month in totals:
             totals[month]["meetings"] += 1
-            totals[month]["attendance"] += row["checked_in"] + row["guest_count"]
+            totals[month]["attendance"] += row["attendance"]
     return list(totals.values())
 
 
@@ -297,20 +281,13 @@ def attendee_rows(held, *, consenting_only):
     )
 
 
-def chapter_figures(chapter, period, *, now=None):
-    """Return the key figures of a chapter for a period (three queries): for comparisons."""
-    now = now or timezone.now()
-    start, end = period.bounds(chapter.tzinfo)
-    meetings = meeting_rows(held_meetings([chapter.pk], start, end, now=now))
-    figures = _meeting_figures(meetings)
-    figures.unique_attendees, figures.first_time = _attendee_stats(chapter.pk, start, end, now)
-    figures.members_at_start, figures.members_at_end, _months = membership_figures(chapter, start, end)
-    figures.members_new = figures.members_at_end - figures.members_at_start
-    return figures
+def chapter_figures(chapter, period, *, now):
+    """Return the key figures of a chapter for a period (three queries), with what they come from.
 
-
-def _meeting_figures(meetings):
-    """Return the figures summed from the meeting rows (and fill each row's attendance)."""
+    Return (figures, held meetings, meeting rows, membership rows per month).
+    """
+    held = held_meetings({chapter: period}, now=now)
+    meetings = meeting_rows(held)
     figures = ChapterFigures(meetings_held=len(meetings))
     for row in meetings:
         figures.going += row["going"]
@@ -318,49 +295,36 @@ def _meeting_figures(meetings):
         figures.checked_in += row["checked_in"]
         figures.guests += row["guest_count"]
         figures.no_shows += row["no_shows"]
-        row["attendance"] = row["checked_in"] + row["guest_count"]
-    figures.rsvps = figures.going + figures.waitlisted
-    return figures
+    start, end = period.bounds(chapter.tzinfo)
+    figures.unique_attendees, figures.first_time = _attendee_stats(chapter.pk, start, end, now)
+    figures.members_at_start, figures.members_at_end, months = membership_figures(chapter, period)
+    return figures, held, meetings, months
 
 
 def chapter_report(chapter, period, *, consenting_only=False, previous_period=None, now=None):
     """Build the report of one chapter for a period, compared with `previous_period` if given."""
     now = now or timezone.now()
-    start, end = period.bounds(chapter.tzinfo)
-    held = held_meetings([chapter.pk], start, end, now=now)
-    meetings = meeting_rows(held)
-    figures = _meeting_figures(meetings)
-    figures.unique_attendees, figures.first_time = _attendee_stats(chapter.pk, start, end, now)
-    figures.members_at_start, figures.members_at_end, months = membership_figures(chapter, start, end)
-    figures.members_new = figures.members_at_end - figures.members_at_start
+    figures, held, meetings, months = chapter_figures(chapter, period, now=now)
     attendees = attendee_rows(held, consenting_only=consenting_only)
-    topics = topic_rows(held)
-    for row in topics:
-        row["checked_in"] = row["checked_in"] or 0
-        row["guests"] = row["guests"] or 0
-        row["attendance"] = row["checked_in"] + row["guests"]
-    kinds = kind_rows(held, meetings)
-    for row in kinds:
-        row["attendance"] = row["checked_in"] + row["guests"]
     return ChapterReport(
         chapter=chapter,
         period=period,
         figures=figures,
         meetings=meetings,
-        topics=topics,
-        kinds=kinds,
+        topics=topic_rows(held),
+        kinds=kind_rows(held, meetings),
         membership_months=months,
         attendees=attendees,
         # Everyone checked in is either listed or counted here.
         attendees_hidden=figures.unique_attendees - len(attendees),
         attendance_months=month_rows(period, meetings, chapter.tzinfo),
-        previous=chapter_figures(chapter, previous_period, now=now) if previous_period else None,
+        previous=chapter_figures(chapter, previous_period, now=now)[0] if previous_period else None,
         previous_period=previous_period,
     )
 
 
 @dataclass
-class MeetingReport:
+class MeetingReport(_Attendance):
     meeting: object
     going: int
     waitlisted: int
@@ -373,14 +337,6 @@ class MeetingReport:
     attendees: list
     attendees_hidden: int
 
-    @property
-    def attendance(self):
-        return self.checked_in + self.guests
-
-    @property
-    def no_show_rate(self):
-        return self.no_shows / self.going if self.going else None
-
 
 def meeting_report(meeting, *, consenting_only=False):
     """Build the report of one meeting: its RSVPs, who came, who did not."""
@@ -389,31 +345,24 @@ def meeting_report(meeting, *, consenting_only=False):
         waitlisted=Count("pk", filter=Q(status=RSVP.Status.WAITLISTED)),
         not_going=Count("pk", filter=Q(status=RSVP.Status.NOT_GOING)),
         checked_in=Count("pk", filter=CHECKED_IN),
-        from_waitlist=Count("pk", filter=CHECKED_IN & Q(status=RSVP.Status.WAITLISTED)),
+        checked_in_from_waitlist=Count("pk", filter=CHECKED_IN & Q(status=RSVP.Status.WAITLISTED)),
         walk_ins=Count("pk", filter=CHECKED_IN & Q(status=RSVP.Status.NOT_GOING)),
         no_shows=Count("pk", filter=Q(status=RSVP.Status.GOING, checked_in_at__isnull=True)),
         hidden=Count("pk", filter=CHECKED_IN & Q(member__share_contact_with_sponsors=False)),
     )
+    hidden = counts.pop("hidden")
     attendees = RSVP.objects.filter(CHECKED_IN, meeting=meeting)
     if consenting_only:
         attendees = attendees.filter(member__share_contact_with_sponsors=True)
-    attendees = list(
-        attendees.order_by("checked_in_at", "pk").values(
-            "member__display_name", "member__email", "status", "checked_in_at"
-        )
+    attendees = attendees.order_by("checked_in_at", "pk").values(
+        "member__display_name", "member__email", "status", "checked_in_at"
     )
     return MeetingReport(
         meeting=meeting,
-        going=counts["going"],
-        waitlisted=counts["waitlisted"],
-        not_going=counts["not_going"],
-        checked_in=counts["checked_in"],
-        checked_in_from_waitlist=counts["from_waitlist"],
-        walk_ins=counts["walk_ins"],
-        no_shows=counts["no_shows"],
         guests=meeting.guest_count,
-        attendees=attendees,
-        attendees_hidden=counts["hidden"] if consenting_only else 0,
+        attendees=list(attendees),
+        attendees_hidden=hidden if consenting_only else 0,
+        **counts,
     )
 
 
@@ -422,19 +371,12 @@ def network_rows(periods, *, now=None):
 
     `periods` maps a Chapter to the Period it may be read for (None: not readable, left out).
     """
-    now = now or timezone.now()
     readable = {chapter: period for chapter, period in periods.items() if period is not None}
     if not readable:
         return []
-    held_q = Q()
-    member_q = Q()
-    for chapter, period in readable.items():
-        start, end = period.bounds(chapter.tzinfo)
-        held_q |= Q(chapter=chapter, starts_at__gte=start, starts_at__lt=end)
-        member_q |= Q(chapter=chapter, joined_at__lt=end)
-    held = Meeting.objects.filter(held_q, status=Meeting.Status.SCHEDULED, starts_at__lte=now)
+    held = held_meetings(readable, now=now or timezone.now())
     per_chapter = {
-        row["chapter"]: row
+        row.pop("chapter"): row
         for row in held.order_by()
         .values("chapter")
         .annotate(
@@ -445,50 +387,38 @@ def network_rows(periods, *, now=None):
             ),
         )
     }
+    # Summed apart: joined to the RSVPs, each meeting's guests would count once per RSVP.
     guests = {
         row["chapter"]: row["guests"]
         for row in held.order_by().values("chapter").annotate(guests=Sum("guest_count"))
     }
+    members_q = Q()
+    for chapter, period in readable.items():
+        members_q |= Q(chapter=chapter, joined_at__lt=period.bounds(chapter.tzinfo)[1])
     members = {
         row["chapter"]: row["members"]
-        for row in Membership.objects.filter(member_q)
+        for row in Membership.objects.filter(members_q)
         .order_by()
         .values("chapter")
         .annotate(members=Count("pk"))
     }
-    rows = []
-    for chapter, period in sorted(readable.items(), key=lambda item: item[0].name):
-        row = per_chapter.get(chapter.pk, {})
-        figures = ChapterFigures(
-            meetings_held=row.get("meetings_held", 0),
-            going=row.get("going", 0),
-            waitlisted=row.get("waitlisted", 0),
-            checked_in=row.get("checked_in", 0),
-            guests=guests.get(chapter.pk, 0) or 0,
-            no_shows=row.get("no_shows", 0),
-            unique_attendees=row.get("unique_attendees", 0),
-            members_at_end=members.get(chapter.pk, 0),
-        )
-        figures.rsvps = figures.going + figures.waitlisted
-        rows.append({"chapter": chapter, "period": period, "figures": figures})
-    return rows
+    return [
+        {
+            "chapter": chapter,
+            "period": period,
+            "figures": ChapterFigures(
+                **per_chapter.get(chapter.pk, {}),
+                guests=guests.get(chapter.pk, 0) or 0,
+                members_at_end=members.get(chapter.pk, 0),
+            ),
+        }
+        for chapter, period in sorted(readable.items(), key=lambda item: item[0].name)
+    ]
 
 
 def network_topic_rows(periods, *, now=None):
     """Return attendance by topic across the readable chapters, each over its own period."""
-    now = now or timezone.now()
-    held_q = Q()
-    for chapter, period in periods.items():
-        if period is None:
-            continue
-        start, end = period.bounds(chapter.tzinfo)
-        held_q |= Q(chapter=chapter, starts_at__gte=start, starts_at__lt=end)
-    if not held_q:
+    readable = {chapter: period for chapter, period in periods.items() if period is not None}
+    if not readable:
         return []
-    held = Meeting.objects.filter(held_q, status=Meeting.Status.SCHEDULED, starts_at__lte=now)
-    rows = topic_rows(held)
-    for row in rows:
-        row["checked_in"] = row["checked_in"] or 0
-        row["guests"] = row["guests"] or 0
-        row["attendance"] = row["checked_in"] + row["guests"]
-    return rows
+    return topic_rows(held_meetings(readable, now=now or timezone.now()))

@@ -101,12 +101,16 @@ def percent(share):
     return None if share is None else round(share * 100, 1)
 
 
+def _one_decimal(value):
+    return None if value is None else round(value, 1)
+
+
+def _summary(rows):
+    return Table("summary", _("Summary"), [_("Measure"), _("Value")], rows)
+
+
 def _name(display_name, email):
     return display_name or (email or "").split("@", 1)[0]
-
-
-def _local(value, tzinfo):
-    return timezone.localtime(value, tzinfo) if value else None
 
 
 def merge_feedback(rows):
@@ -164,15 +168,14 @@ def _change(now, before):
 def comparison_table(report):
     """Return the key figures of the period beside those of the period just before."""
     f, p = report.figures, report.previous
-
-    def average(figures):
-        value = figures.average_attendance
-        return None if value is None else round(value, 1)
-
     measures = [
         (_("Meetings held"), f.meetings_held, p.meetings_held),
         (_("Attendance (members checked in and guests)"), f.attendance, p.attendance),
-        (_("Average attendance per meeting"), average(f), average(p)),
+        (
+            _("Average attendance per meeting"),
+            _one_decimal(f.average_attendance),
+            _one_decimal(p.average_attendance),
+        ),
         (_("RSVPs (going and waitlisted)"), f.rsvps, p.rsvps),
         (_("No-show rate (%)"), percent(f.no_show_rate), percent(p.no_show_rate)),
         (_("Unique attendees"), f.unique_attendees, p.unique_attendees),
@@ -201,20 +204,14 @@ def chapter_tables(report, feedback=()):
     """Return the chapter report's tables; `feedback` is community's feedback by topic (numbers only)."""
     tz = report.chapter.tzinfo
     f = report.figures
-    summary = Table(
-        "summary",
-        _("Summary"),
-        [_("Measure"), _("Value")],
+    summary = _summary(
         [
             [_("Meetings held"), f.meetings_held],
             [_("RSVPs (going and waitlisted)"), f.rsvps],
             [_("Attendance (members checked in and guests)"), f.attendance],
             [_("Members checked in"), f.checked_in],
             [_("Guests without an account"), f.guests],
-            [
-                _("Average attendance per meeting"),
-                None if f.average_attendance is None else round(f.average_attendance, 1),
-            ],
+            [_("Average attendance per meeting"), _one_decimal(f.average_attendance)],
             [_("No-show rate (%)"), percent(f.no_show_rate)],
             [_("Unique attendees"), f.unique_attendees],
             [_("First-time attendees"), f.first_time],
@@ -222,7 +219,7 @@ def chapter_tables(report, feedback=()):
             [_("Members at the start of the period"), f.members_at_start],
             [_("New members in the period"), f.members_new],
             [_("Members at the end of the period"), f.members_at_end],
-        ],
+        ]
     )
     meetings = Table(
         "meetings",
@@ -239,7 +236,7 @@ def chapter_tables(report, feedback=()):
         ],
         [
             [
-                _local(row["starts_at"], tz).date(),
+                timezone.localtime(row["starts_at"], tz).date(),
                 row["title"],
                 row["going"],
                 row["waitlisted"],
@@ -285,7 +282,7 @@ def chapter_tables(report, feedback=()):
                 _name(row["member__display_name"], row["member__email"]),
                 row["member__email"],
                 row["visits"],
-                _local(row["last_seen"], tz).date(),
+                timezone.localtime(row["last_seen"], tz).date(),
             ]
             for row in report.attendees
         ],
@@ -298,10 +295,7 @@ def chapter_tables(report, feedback=()):
 
 def meeting_tables(report):
     tz = report.meeting.chapter.tzinfo
-    summary = Table(
-        "summary",
-        _("Summary"),
-        [_("Measure"), _("Value")],
+    summary = _summary(
         [
             [_("Going"), report.going],
             [_("Waitlisted"), report.waitlisted],
@@ -313,7 +307,7 @@ def meeting_tables(report):
             [_("Attendance (members checked in and guests)"), report.attendance],
             [_("No-shows"), report.no_shows],
             [_("No-show rate (%)"), percent(report.no_show_rate)],
-        ],
+        ]
     )
     chart = Table(
         "breakdown",
@@ -338,7 +332,7 @@ def meeting_tables(report):
                 _name(row["member__display_name"], row["member__email"]),
                 row["member__email"],
                 rsvp_labels.get(row["status"], row["status"]),
-                _local(row["checked_in_at"], tz).strftime("%H:%M"),
+                timezone.localtime(row["checked_in_at"], tz).strftime("%H:%M"),
             ]
             for row in report.attendees
         ],
@@ -382,8 +376,4 @@ def network_tables(rows, topics, feedback=()):
 
 
 def csv_response(table, filename):
-    response, writer = csv_download(filename)
-    writer.writerow([str(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow(row)
-    return response
+    return csv_download(filename, [[str(h) for h in table.headers], *table.rows])

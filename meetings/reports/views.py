@@ -8,7 +8,6 @@ and logs the read; the view builds the report in the database (`selectors`), tur
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,12 +16,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from chapters.rules import may_read_reports
 from community.selectors import feedback_by_topic, notes_for_page
 from meetings.models import ReportAccessLog
 from meetings.reports.access import (
     LIAISON,
     default_period,
+    ensure_may_read_reports,
     period_text,
     readable_scopes,
     report_view,
@@ -82,19 +81,9 @@ def _presets(scope, today):
 @login_required
 @require_GET
 def index(request):
-    if not may_read_reports(request.user):
-        raise PermissionDenied(_("Reports are for organizers and sponsors' liaisons."))
+    ensure_may_read_reports(request.user)
     scopes = readable_scopes(request.user)
     return render(request, "meetings/reports/index.html", {"scopes": scopes, "liaison": LIAISON})
-
-
-def _previous_period(scope, period):
-    """Return the period to compare with, or None when the reader may not see it.
-
-    A liaison compares only within their sponsorship: the months before it are not the sponsor's.
-    """
-    previous = period.previous()
-    return previous if scope.permits(previous) else None
 
 
 def _feedback(scope, period):
@@ -103,11 +92,13 @@ def _feedback(scope, period):
 
 
 def _chapter_report(scope, period):
+    # A liaison compares only within their sponsorship: the months before it are not the sponsor's.
+    previous = period.previous()
     return chapter_report(
         scope.chapter,
         period,
         consenting_only=scope.consenting_only,
-        previous_period=_previous_period(scope, period),
+        previous_period=previous if scope.permits(previous) else None,
     )
 
 
@@ -117,7 +108,6 @@ def _chapter_body(scope, period, today, feedback):
     tables = chapter_tables(report, feedback)
     charts = {slug: chart_data_uri(tables[slug], **options) for slug, options in CHAPTER_CHARTS.items()}
     context = {
-        "scope": scope,
         "chapter": scope.chapter,
         "period": period,
         "report": report,
@@ -130,7 +120,6 @@ def _chapter_body(scope, period, today, feedback):
         "sponsored": scope.span_of(period),
         "no_show_pct": percent(report.figures.no_show_rate),
         "qs": _period_query(period),
-        "previous": report.previous,
     }
     # No request: nothing of the reader (session, CSRF token, navigation) can enter the cached part.
     return render_to_string("meetings/reports/_chapter_body.html", context)
