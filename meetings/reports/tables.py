@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from itprosig.csv import csv_download, neutralize  # noqa: F401 (neutralize: the reports' cell rule)
+from itprosig.csv import csv_download
 from itprosig.dates import format_date as date_format
 
 #: The most rows a web page shows of one table; the CSV download has every row.

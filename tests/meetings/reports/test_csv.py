@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.reports.tables import Table, csv_response, neutralize
+from itprosig.csv import neutralize
+from meetings.reports.tables import Table, csv_response
 from tests.factories import MeetingFactory, RSVPFactory
 
 pytestmark = pytest.mark.django_db
