@@ -8,7 +8,7 @@ chapter's local time.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +26,11 @@ from chapters.admin_scoping import (
 from chapters.models import Chapter
 from chapters.rules import organized_chapter_ids
 from itprosig.dates import format_date
-from itprosig.db import subquery_count
 
 from .admin_actions import MeetingActionViews
 from .exports import rsvps_csv_response
 from .models import RSVP, AgendaItem, Meeting, Topic
+from .selectors import rsvp_count
 from .services import RSVPRefused, rsvp_cancel
 from .services.scheduling import (
     EDITABLE_FIELDS,
@@ -165,14 +165,9 @@ class MeetingAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["edit_version"].initial = meeting_version(self.instance)
 
-    def _chapter(self):
-        if self.instance.pk:
-            return self.instance.chapter
-        return self.cleaned_data.get("chapter")
-
     def clean(self):
         cleaned = super().clean()
-        chapter = self._chapter()
+        chapter = self.instance.chapter if self.instance.pk else cleaned.get("chapter")
         if chapter is None:
             return cleaned
         # The form read the times in the time zone active for the request; they mean the
@@ -186,9 +181,9 @@ class MeetingAdminForm(forms.ModelForm):
         if venue is not None and venue.chapter_id != chapter.pk:
             self.add_error("venue", _("Choose one of this chapter's venues."))
         meeting_format = cleaned.get("format")
-        if meeting_format in (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID) and venue is None:
+        if meeting_format in Meeting.VENUE_FORMATS and venue is None:
             self.add_error("venue", _("An in-person or hybrid meeting needs a venue."))
-        if meeting_format in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not cleaned.get("online_url"):
+        if meeting_format in Meeting.ONLINE_FORMATS and not cleaned.get("online_url"):
             self.add_error("online_url", _("An online or hybrid meeting needs its online link."))
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
@@ -209,14 +204,11 @@ class MeetingAdminForm(forms.ModelForm):
                 meeting=self.instance, changes=self.update_changes(), version=cleaned.get("edit_version")
             )
         except ValidationError as error:
-            self._add_service_error(error)
-
-    def _add_service_error(self, error):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
+            if not hasattr(error, "error_dict"):
+                self.add_error(None, error)
+                return
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
 
 
 @admin.register(Meeting)
@@ -248,14 +240,13 @@ class MeetingAdmin(MeetingActionViews, ChapterScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        rsvps = RSVP.objects.filter(meeting=OuterRef("pk"))
+        # Counted per row of the page, not over every meeting's RSVPs before the page is cut.
         return (
             super()
             .get_queryset(request)
-            # Counted per row of the page, not over every meeting's RSVPs before the page is cut.
             .annotate(
-                going_total=subquery_count(rsvps.filter(status=RSVP.Status.GOING), per="meeting"),
-                waitlist_total=subquery_count(rsvps.filter(status=RSVP.Status.WAITLISTED), per="meeting"),
+                going_total=rsvp_count(status=RSVP.Status.GOING),
+                waitlist_total=rsvp_count(status=RSVP.Status.WAITLISTED),
             )
         )
 

@@ -41,6 +41,10 @@ class Meeting(models.Model):
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("Hybrid")
 
+    # Held in a room, so they need a venue; held online, so they need the link. Hybrid is both.
+    VENUE_FORMATS = (Format.IN_PERSON, Format.HYBRID)
+    ONLINE_FORMATS = (Format.ONLINE, Format.HYBRID)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")

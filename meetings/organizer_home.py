@@ -21,6 +21,7 @@ from itprosig.db import subquery_count
 from members.newsletters.models import Delivery, Newsletter
 
 from .models import RSVP, AgendaItem, Meeting
+from .selectors import rsvp_count
 
 #: Upcoming meetings listed per chapter.
 NEXT_MEETINGS = 3
@@ -28,8 +29,6 @@ NEXT_MEETINGS = 3
 DRAFT_WARNING_DAYS = 21
 #: Agenda items that introduce a speaker to the audience, and so need a bio.
 SPEAKER_KINDS = (AgendaItem.Kind.TALK, AgendaItem.Kind.SHORT)
-_NEEDS_VENUE = (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID)
-_NEEDS_LINK = (Meeting.Format.ONLINE, Meeting.Format.HYBRID)
 
 
 @dataclass
@@ -87,12 +86,8 @@ def _next_meetings(chapter_ids, now):
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("venue")
         .annotate(
-            going_count=subquery_count(
-                RSVP.objects.filter(meeting=OuterRef("pk"), status=RSVP.Status.GOING), per="meeting"
-            ),
-            waitlisted_count=subquery_count(
-                RSVP.objects.filter(meeting=OuterRef("pk"), status=RSVP.Status.WAITLISTED), per="meeting"
-            ),
+            going_count=rsvp_count(status=RSVP.Status.GOING),
+            waitlisted_count=rsvp_count(status=RSVP.Status.WAITLISTED),
             agenda_count=subquery_count(AgendaItem.objects.filter(meeting=OuterRef("pk")), per="meeting"),
             talks_without_bio=subquery_count(
                 AgendaItem.objects.filter(meeting=OuterRef("pk"), kind__in=SPEAKER_KINDS).filter(
@@ -121,9 +116,9 @@ def meeting_gaps(meeting, *, now):
     `meeting` carries the annotations of `_next_meetings` (agenda_count, talks_without_bio).
     """
     gaps = []
-    if meeting.format in _NEEDS_VENUE and meeting.venue_id is None:
+    if meeting.format in Meeting.VENUE_FORMATS and meeting.venue_id is None:
         gaps.append(_("No venue"))
-    if meeting.format in _NEEDS_LINK and not meeting.online_url:
+    if meeting.format in Meeting.ONLINE_FORMATS and not meeting.online_url:
         gaps.append(_("No online link"))
     if meeting.agenda_count == 0:
         gaps.append(_("No agenda"))

@@ -53,9 +53,7 @@ def meeting_update(*, meeting, changes, version=None):
     when the editor opened the meeting), a meeting changed since is refused. Invalid values raise
     ValidationError and change nothing.
     """
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
+    _refuse_uneditable(changes)
     with transaction.atomic():
         locked = _lock(meeting)
         if version is not None:
@@ -85,13 +83,17 @@ def meeting_update_check(*, meeting, changes, version):
     its topics and its agenda in one): the meeting stays locked until that transaction ends, so
     nobody can change it between the check and the save.
     """
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
+    _refuse_uneditable(changes)
     locked = _lock(meeting)
     _check_version(locked, version)
     # The locked copy is this function's own: changing it in memory saves nothing.
     _apply_changes(locked, changes)
+
+
+def _refuse_uneditable(changes):
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
 
 
 def meeting_version(meeting):
@@ -205,13 +207,12 @@ def meeting_duplicate_to_next_month(*, meeting, mark_title=False):
     """
     tz = meeting.chapter.tzinfo
     start_day = timezone.localtime(meeting.starts_at, tz).date()
-    days = datetime.timedelta(days=(next_month_same_weekday(start_day) - start_day).days)
+    days = next_month_same_weekday(start_day) - start_day
 
     def shifted(moment):
         # Move the wall-clock time, not the UTC instant: 6 pm stays 6 pm across a DST change.
-        if moment is None:
-            return None
-        return timezone.make_aware(timezone.localtime(moment, tz).replace(tzinfo=None) + days, tz)
+        local = _local_shifted(moment, tz, days)
+        return None if local is None else timezone.make_aware(local, tz)
 
     with transaction.atomic():
         title = meeting.title
@@ -268,12 +269,10 @@ def meeting_prefill(*, chapter, now=None):
     day = next_month_same_weekday(start.date())
     while timezone.make_aware(datetime.datetime.combine(day, start.time()), tz) <= now:
         day = next_month_same_weekday(day)
-    shift = datetime.timedelta(days=(day - start.date()).days)
+    shift = day - start.date()
 
     def local(moment):
-        if moment is None:
-            return None
-        return timezone.localtime(moment, tz).replace(tzinfo=None) + shift
+        return _local_shifted(moment, tz, shift)
 
     return {
         "chapter": chapter.pk,
@@ -300,9 +299,9 @@ def meeting_publish_gaps(meeting, *, now=None):
         )
     if meeting.starts_at <= now:
         gaps.append(_("It starts in the past: set a date to come."))
-    if meeting.format in (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID) and meeting.venue_id is None:
+    if meeting.format in Meeting.VENUE_FORMATS and meeting.venue_id is None:
         gaps.append(_("It has no venue."))
-    if meeting.format in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not meeting.online_url:
+    if meeting.format in Meeting.ONLINE_FORMATS and not meeting.online_url:
         gaps.append(_("It has no online link."))
     if not meeting.agenda_items.exists():
         gaps.append(_("It has no agenda: add at least one talk or discussion."))
@@ -424,6 +423,13 @@ def next_month_same_weekday(day):
     if candidate.month != (day + relativedelta(months=1)).month:
         candidate = day + relativedelta(months=1, day=31, weekday=weekday(-1))
     return candidate
+
+
+def _local_shifted(moment, tz, shift):
+    """Return `moment` as a naive wall-clock time in `tz`, moved by `shift`; None stays None."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment, tz).replace(tzinfo=None) + shift
 
 
 def _lock(meeting):
