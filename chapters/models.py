@@ -12,6 +12,13 @@ from .images import LogoField
 from .renditions import ResizedLogoField
 
 
+def in_reader_language(english, french):
+    """Return the French text to French readers and the English one to others, each falling back."""
+    if (get_language() or "").startswith("fr"):
+        return french or english
+    return english or french
+
+
 class Chapter(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -70,9 +77,7 @@ class Chapter(models.Model):
     @property
     def display_description(self):
         """Return the description in the reader's language, or the other one when it has none."""
-        if (get_language() or "").startswith("fr"):
-            return self.description_fr or self.description
-        return self.description or self.description_fr
+        return in_reader_language(self.description, self.description_fr)
 
     @property
     def is_forming(self):
