@@ -73,6 +73,23 @@ def label_file_inputs(form):
             field.widget.attrs.setdefault("aria-label", str(field.label))
 
 
+def in_chapter_time(form, cleaned, names):
+    """Return the chapter a chapter-owned admin form is for (its row's, or the one chosen), or None.
+
+    The form read the times in `names` in the time zone active for the request; they mean the
+    chapter's wall-clock time, so they are read again in its zone.
+    """
+    chapter = form.instance.chapter if form.instance.pk else cleaned.get("chapter")
+    if chapter is not None:
+        current = timezone.get_current_timezone()
+        for name in names:
+            if cleaned.get(name) is not None:
+                cleaned[name] = timezone.make_aware(
+                    timezone.make_naive(cleaned[name], current), chapter.tzinfo
+                )
+    return chapter
+
+
 class UnlabelledHiddenInput(forms.HiddenInput):
     """A hidden field in an admin fieldset (the agenda position, the edit version): the admin
     draws a label for its row, which must then point at no control (Nu)."""
@@ -167,16 +184,9 @@ class MeetingAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        chapter = self.instance.chapter if self.instance.pk else cleaned.get("chapter")
+        chapter = in_chapter_time(self, cleaned, _LOCAL_TIME_FIELDS)
         if chapter is None:
             return cleaned
-        # The form read the times in the time zone active for the request; they mean the
-        # chapter's wall-clock time.
-        current = timezone.get_current_timezone()
-        for name in _LOCAL_TIME_FIELDS:
-            value = cleaned.get(name)
-            if value is not None:
-                cleaned[name] = timezone.make_aware(timezone.make_naive(value, current), chapter.tzinfo)
         venue = cleaned.get("venue")
         if venue is not None and venue.chapter_id != chapter.pk:
             self.add_error("venue", _("Choose one of this chapter's venues."))
