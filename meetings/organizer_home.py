@@ -50,18 +50,13 @@ class ChapterHome:
         return next((row.meeting for row in self.meetings if row.tonight), None)
 
 
-def home_chapters(user):
-    """Return the chapters on a user's home: those they organize; every chapter for a superuser."""
+def organizer_home(user, *, now=None):
+    """Return one ChapterHome per chapter the user organizes (a superuser: every one), by name."""
+    now = now or timezone.now()
     chapters = Chapter.objects.order_by("name", "pk")
     if not is_superuser.test(user):
         chapters = chapters.filter(pk__in=organized_chapter_ids(user))
-    return list(chapters)
-
-
-def organizer_home(user, *, now=None):
-    """Return one ChapterHome per chapter the user runs, in name order."""
-    now = now or timezone.now()
-    homes = {chapter.pk: ChapterHome(chapter) for chapter in home_chapters(user)}
+    homes = {chapter.pk: ChapterHome(chapter) for chapter in chapters}
     if not homes:
         return []
     for meeting in _next_meetings(homes.keys(), now):

@@ -95,10 +95,6 @@ def page_meeting(meeting, *, slug, user):
     return _unless_hidden_draft(meeting, user)
 
 
-def meeting_for_page(*, slug, pk, user):
-    return page_meeting(meeting_with_counts(pk), slug=slug, user=user)
-
-
 def _host_name():
     """The chapter's first organizer, named on the page as the meeting's host."""
     organizers = ChapterRole.objects.filter(chapter=OuterRef("chapter"), role=ChapterRole.Role.ORGANIZER)
@@ -144,25 +140,16 @@ def _unless_hidden_draft(meeting, user):
 
 
 def seat_counts(meeting):
-    """Return {"going", "waitlisted", "spots_left"} for one meeting; spots_left is None when unlimited."""
-    if hasattr(meeting, "waitlisted_count"):
-        # meeting_for_page already counted them in its own query.
-        counts = {
-            "going": meeting.going_count,
-            "waitlisted": meeting.waitlisted_count,
-            "attended": meeting.attended_count,
-        }
-    else:
-        counts = RSVP.objects.filter(meeting=meeting).aggregate(
-            going=Count("pk", filter=Q(status=RSVP.Status.GOING)),
-            waitlisted=Count("pk", filter=Q(status=RSVP.Status.WAITLISTED)),
-            attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
-        )
-    # Walk-in guests without an account count as attendance too.
-    counts["attended"] += meeting.guest_count
+    """Return {"going", "waitlisted", "attended", "spots_left"} of a meeting from meeting_with_counts;
+    spots_left is None when unlimited."""
     capacity = meeting.capacity
-    counts["spots_left"] = None if capacity is None else max(capacity - counts["going"], 0)
-    return counts
+    return {
+        "going": meeting.going_count,
+        "waitlisted": meeting.waitlisted_count,
+        # Walk-in guests without an account count as attendance too.
+        "attended": meeting.attended_count + meeting.guest_count,
+        "spots_left": None if capacity is None else max(capacity - meeting.going_count, 0),
+    }
 
 
 def listed_attendees(meeting):

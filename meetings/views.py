@@ -115,7 +115,7 @@ def _answer_message(rsvp):
 
 @cache_anonymous_page
 def meeting_ics(request, slug, pk):
-    meeting = selectors.meeting_for_page(slug=slug, pk=pk, user=request.user)
+    meeting = selectors.page_meeting(selectors.meeting_with_counts(pk), slug=slug, user=request.user)
     calendar = build_calendar([meeting], name=meeting.chapter.name)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.chapter.slug}-{meeting.pk}.ics"'
