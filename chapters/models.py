@@ -2,10 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
+from itprosig.dates import is_french
 from itprosig.validators import no_control_characters
 
 from .images import LogoField
@@ -14,9 +14,7 @@ from .renditions import ResizedLogoField
 
 def in_reader_language(english, french):
     """Return the French text to French readers and the English one to others, each falling back."""
-    if (get_language() or "").startswith("fr"):
-        return french or english
-    return english or french
+    return (french or english) if is_french() else (english or french)
 
 
 class Chapter(models.Model):
