@@ -41,6 +41,20 @@ EDITABLE_FIELDS = (
     "cover_image",
     "cancellation_reason",
 )
+# What a copy for next month takes from the meeting as it is, and what moves a month on.
+COPIED_FIELDS = ("title_fr", "description", "description_fr", "venue", "online_url", "format", "capacity")
+SHIFTED_FIELDS = ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")
+# Slides and recordings belong to the meeting that was held.
+COPIED_AGENDA_FIELDS = (
+    "position",
+    "title",
+    "kind",
+    "speaker",
+    "speaker_bio",
+    "starts_at",
+    "duration_minutes",
+    "description",
+)
 
 
 def meeting_update(*, meeting, changes, version=None):
@@ -221,32 +235,13 @@ def meeting_duplicate_to_next_month(*, meeting, mark_title=False):
         copy = Meeting.objects.create(
             chapter=meeting.chapter,
             title=title,
-            title_fr=meeting.title_fr,
-            description_fr=meeting.description_fr,
-            starts_at=shifted(meeting.starts_at),
-            ends_at=shifted(meeting.ends_at),
-            venue=meeting.venue,
-            online_url=meeting.online_url,
-            format=meeting.format,
-            capacity=meeting.capacity,
-            rsvp_opens_at=shifted(meeting.rsvp_opens_at),
-            rsvp_closes_at=shifted(meeting.rsvp_closes_at),
             status=Meeting.Status.DRAFT,
-            description=meeting.description,
+            **{name: getattr(meeting, name) for name in COPIED_FIELDS},
+            **{name: shifted(getattr(meeting, name)) for name in SHIFTED_FIELDS},
         )
         copy.topics.set(meeting.topics.all())
         AgendaItem.objects.bulk_create(
-            AgendaItem(
-                meeting=copy,
-                position=item.position,
-                title=item.title,
-                kind=item.kind,
-                speaker=item.speaker,
-                speaker_bio=item.speaker_bio,
-                starts_at=item.starts_at,
-                duration_minutes=item.duration_minutes,
-                description=item.description,
-            )
+            AgendaItem(meeting=copy, **{name: getattr(item, name) for name in COPIED_AGENDA_FIELDS})
             for item in meeting.agenda_items.all()
         )
         return copy
