@@ -202,16 +202,13 @@ class PageCacheMiddleware:
         ):
             return
         if cache_for == ANONYMOUS:
-            if response.cookies:
-                return
-            key, timeout = f"itprosig:page:{address}", settings.PAGE_CACHE_SECONDS
+            key = None if response.cookies else f"itprosig:page:{address}"
+            timeout = settings.PAGE_CACHE_SECONDS
         else:
-            key, timeout = (
-                self._member_store_key(request, response, address),
-                settings.MEMBER_PAGE_CACHE_SECONDS,
-            )
-            if key is None:
-                return
+            key = self._member_store_key(request, response, address)
+            timeout = settings.MEMBER_PAGE_CACHE_SECONDS
+        if key is None:
+            return
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         cache.set(key, (version, response.content, headers), timeout=timeout)
