@@ -25,10 +25,6 @@ from .models import Chapter
 from .rules import is_superuser, may_enter_admin, organized_chapter_ids, organizes_any
 
 
-def _chapter_ids(request):
-    return organized_chapter_ids(request.user)
-
-
 def scoped_list_filter(model, item):
     """Return the list filter for `item`, offering only chapters present in the user's own list.
 
@@ -91,6 +87,26 @@ class AdminInputGuardMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
+class _OneRuleAdmin(AdminInputGuardMixin):
+    """Every permission of the admin (module, view, add, change, delete) is what the subclass's
+    `_allowed(request, obj=None)` answers."""
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+
 def scoped_choices(request, admin_site, queryset):
     """Return the rows of `queryset` this user may choose: those their own admin list would show.
 
@@ -139,13 +155,13 @@ def _keeping_current_choices(form_class):
     return type(form_class.__name__, (_KeepsCurrentChoices, form_class), {})
 
 
-class ChapterScopeMixin(AdminInputGuardMixin):
+class ChapterScopeMixin(_OneRuleAdmin):
     #: Lookup path from the model to its Chapter ("" for Chapter itself, "chapter", "meeting__chapter").
     chapter_path = "chapter"
 
     def _scope_filter(self, request):
         field = f"{self.chapter_path}__in" if self.chapter_path else "pk__in"
-        return {field: _chapter_ids(request)}
+        return {field: organized_chapter_ids(request.user)}
 
     def scope_queryset(self, request, queryset):
         """Return the rows of `queryset` (of this admin's model) inside the user's chapters."""
@@ -162,21 +178,6 @@ class ChapterScopeMixin(AdminInputGuardMixin):
         if not organizes_any.test(request.user):
             return False
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, obj)
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
@@ -254,45 +255,17 @@ class ChapterScopedStackedInline(ChapterScopedTabularInline, admin.StackedInline
     template = admin.StackedInline.template
 
 
-class SuperuserOnlyMixin:
+class SuperuserOnlyAdmin(_OneRuleAdmin, admin.ModelAdmin):
     """For network-wide models (sponsors): only superusers see or change them."""
 
-    def has_module_permission(self, request):
-        return is_superuser.test(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_superuser.test(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_superuser.test(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_superuser.test(request.user)
-
-    def has_delete_permission(self, request, obj=None):
+    def _allowed(self, request, obj=None):
         return is_superuser.test(request.user)
 
 
-class SuperuserOnlyAdmin(SuperuserOnlyMixin, AdminInputGuardMixin, admin.ModelAdmin):
-    pass
-
-
-class NetworkSharedAdmin(AdminInputGuardMixin, admin.ModelAdmin):
+class NetworkSharedAdmin(_OneRuleAdmin, admin.ModelAdmin):
     """For network-wide models every organizer works with (topics): whoever may enter the admin."""
 
-    def has_module_permission(self, request):
-        return may_enter_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return may_enter_admin(request.user)
-
-    def has_add_permission(self, request, *args):
-        return may_enter_admin(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return may_enter_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None):
+    def _allowed(self, request, obj=None):
         return may_enter_admin(request.user)
 
 

@@ -2,14 +2,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
+from itprosig.dates import is_french
 from itprosig.validators import no_control_characters
 
 from .images import LogoField
 from .renditions import ResizedLogoField
+
+
+def in_reader_language(english, french):
+    """Return the French text to French readers and the English one to others, each falling back."""
+    return (french or english) if is_french() else (english or french)
 
 
 class Chapter(models.Model):
@@ -70,9 +75,7 @@ class Chapter(models.Model):
     @property
     def display_description(self):
         """Return the description in the reader's language, or the other one when it has none."""
-        if (get_language() or "").startswith("fr"):
-            return self.description_fr or self.description
-        return self.description or self.description_fr
+        return in_reader_language(self.description, self.description_fr)
 
     @property
     def is_forming(self):

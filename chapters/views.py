@@ -5,17 +5,17 @@ from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import selectors as community_selectors
-from itprosig.page_cache import cache_anonymous_page, page_key, shared_data, when_drawn
+from itprosig.page_cache import cache_anonymous_page, shared_data, when_drawn
 from meetings import selectors as meeting_selectors
 from meetings.calendar import build_calendar
 from meetings.filters import MeetingFilterForm
+from meetings.views import meeting_lists
 from members import selectors as member_selectors
 from members.forms import JoinForm
 from members.services import (
@@ -31,8 +31,6 @@ from .models import Chapter, ChapterInterest
 
 HOME_UPCOMING = 12
 HOME_MY_RSVPS = 3
-CHAPTER_UPCOMING = 24
-PAST_PER_PAGE = 12
 # A feed holds what calendars need: everything upcoming and about a year of history.
 FEED_PAST_DAYS = 400
 
@@ -85,20 +83,13 @@ def chapter_detail(request, slug):
     chapter = shared_data(request, f"chapter:{slug}", partial(selectors.chapter_with_counts, slug))
     if chapter is None:
         raise Http404("No such chapter.")
-    page = request.GET.get("page")
     panel = when_drawn(community_selectors.chapter_panel, chapter)
     context = {
         "chapter": chapter,
         # What every reader sees alike, read only when its fragment is drawn (itprosig.page_cache).
         "organizers": when_drawn(lambda: list(selectors.chapter_organizers(chapter))),
         "sponsorships": when_drawn(selectors.current_sponsorships, chapter),
-        "upcoming": when_drawn(
-            lambda: meeting_selectors.upcoming_meetings(chapter=chapter)[:CHAPTER_UPCOMING]
-        ),
-        "past": when_drawn(
-            lambda: Paginator(meeting_selectors.past_meetings(chapter=chapter), PAST_PER_PAGE).get_page(page)
-        ),
-        "past_key": page_key(page),
+        **meeting_lists(request, chapter=chapter),
         "open_polls": when_drawn(lambda: panel()[0]),
         "volunteers_thanked": when_drawn(lambda: panel()[1]),
         # The reader's own.
@@ -127,7 +118,10 @@ def chapter_calendar(request, slug):
 
 
 def member_post(view):
-    """Let a logged-in member's POST through; send a GET to the chapter page and a visitor to log in."""
+    """Let a logged-in member's POST through; send a GET to the chapter page and a visitor to log in.
+
+    The view returns the message to show (level, text); the member is then sent back to the chapter.
+    """
 
     @wraps(view)
     def wrapped(request, slug):
@@ -136,7 +130,9 @@ def member_post(view):
             return redirect(chapter)
         if not request.user.is_authenticated:
             return redirect_to_login(chapter.get_absolute_url())
-        return view(request, chapter)
+        level, text = view(request, chapter)
+        messages.add_message(request, level, text)
+        return redirect(chapter)
 
     return wrapped
 
@@ -145,45 +141,34 @@ def member_post(view):
 def chapter_join(request, chapter):
     form = JoinForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Your choice could not be read; please try again."))
-        return redirect(chapter)
+        return messages.ERROR, _("Your choice could not be read; please try again.")
     try:
         _membership, created = membership_join(
             member=request.user, chapter=chapter, newsletter=form.cleaned_data["newsletter"]
         )
     except MembershipRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        if created:
-            messages.success(request, _("Welcome to %(chapter)s!") % {"chapter": chapter.name})
-        else:
-            messages.info(request, _("You are a member of %(chapter)s.") % {"chapter": chapter.name})
-    return redirect(chapter)
+        return messages.ERROR, refused.message
+    if created:
+        return messages.SUCCESS, _("Welcome to %(chapter)s!") % {"chapter": chapter.name}
+    return messages.INFO, _("You are a member of %(chapter)s.") % {"chapter": chapter.name}
 
 
 @member_post
 def chapter_leave(request, chapter):
     if membership_leave(member=request.user, chapter=chapter):
-        messages.success(request, _("You have left %(chapter)s.") % {"chapter": chapter.name})
-    else:
-        messages.info(request, _("You were not a member of %(chapter)s.") % {"chapter": chapter.name})
-    return redirect(chapter)
+        return messages.SUCCESS, _("You have left %(chapter)s.") % {"chapter": chapter.name}
+    return messages.INFO, _("You were not a member of %(chapter)s.") % {"chapter": chapter.name}
 
 
 @member_post
 def chapter_interest(request, chapter):
     if request.POST.get("action") == "withdraw":
         chapter_interest_remove(member=request.user, chapter=chapter)
-        messages.info(request, _("You are no longer counted in for %(chapter)s.") % {"chapter": chapter.name})
-        return redirect(chapter)
+        return messages.INFO, _("You are no longer counted in for %(chapter)s.") % {"chapter": chapter.name}
     try:
         chapter_interest_add(member=request.user, chapter=chapter)
     except MembershipRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(
-            request,
-            _("Thank you: you are counted in for %(chapter)s. We will write when it starts meeting.")
-            % {"chapter": chapter.name},
-        )
-    return redirect(chapter)
+        return messages.ERROR, refused.message
+    return messages.SUCCESS, _(
+        "Thank you: you are counted in for %(chapter)s. We will write when it starts meeting."
+    ) % {"chapter": chapter.name}

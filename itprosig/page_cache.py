@@ -64,10 +64,6 @@ KNOWN_PAGES_LIMIT = 20_000
 _known_pages = {}
 
 
-def pages_version():
-    return cache_versions.current(VERSION_KEY)
-
-
 def invalidate_pages():
     """Drop every cached page once the surrounding transaction commits (at once outside one)."""
     cache_versions.raise_on_commit(VERSION_KEY)
@@ -125,10 +121,6 @@ def _member_key(address, session_key, user_id, csrf_cookie):
     return f"itprosig:member-page:{address}:{user_id}:{private}"
 
 
-def _session_store(session_key):
-    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-
-
 def _kept(key, version=None):
     """Return (the pages' version, what `key` was kept with under that version or None).
 
@@ -148,10 +140,7 @@ def _lookup(key):
     if kept is None:
         return version, None
     content, headers = kept
-    response = HttpResponse(content)
-    for name, value in headers.items():
-        response[name] = value
-    return version, response
+    return version, HttpResponse(content, headers=headers)
 
 
 class PageCacheMiddleware:
@@ -191,7 +180,7 @@ class PageCacheMiddleware:
         csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
         if not csrf_cookie:
             return None
-        session = _session_store(session_key)
+        session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
         user_id = session.get(SESSION_KEY)
         if user_id is None or MESSAGES_SESSION_KEY in session:
             return None
@@ -213,16 +202,13 @@ class PageCacheMiddleware:
         ):
             return
         if cache_for == ANONYMOUS:
-            if response.cookies:
-                return
-            key, timeout = f"itprosig:page:{address}", settings.PAGE_CACHE_SECONDS
+            key = None if response.cookies else f"itprosig:page:{address}"
+            timeout = settings.PAGE_CACHE_SECONDS
         else:
-            key, timeout = (
-                self._member_store_key(request, response, address),
-                settings.MEMBER_PAGE_CACHE_SECONDS,
-            )
-            if key is None:
-                return
+            key = self._member_store_key(request, response, address)
+            timeout = settings.MEMBER_PAGE_CACHE_SECONDS
+        if key is None:
+            return
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         cache.set(key, (version, response.content, headers), timeout=timeout)
@@ -246,7 +232,7 @@ class PageCacheMiddleware:
 def _read_version_first(request):
     # Read before the view reads its rows: a write committed meanwhile raises it past this one.
     if getattr(request, "page_cache_version", None) is None:
-        request.page_cache_version = pages_version()
+        request.page_cache_version = cache_versions.current(VERSION_KEY)
 
 
 class SharedFragments:

@@ -286,25 +286,22 @@ CELERY_TASK_ROUTES = {
 # Beat keeps its schedule in memory: every entry is a short interval, so nothing is lost by starting
 # afresh, and no schedule file needs a writable, lockable disk.
 CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
-CELERY_BEAT_SCHEDULE = {}
-CELERY_BEAT_SCHEDULE.update(
-    {
-        # Re-queue email lost on the way (broker down, worker killed) and start scheduled newsletters.
-        "mail-sweep-outbox": {
-            "task": "members.tasks.sweep_outbox",
-            "schedule": env.float("MAIL_SWEEP_INTERVAL_SECONDS", default=60.0),
-        },
-        "meetings-send-reminders": {
-            "task": "meetings.tasks.send_meeting_reminders",
-            "schedule": env.float("REMINDER_INTERVAL_SECONDS", default=900.0),
-        },
-        # Feedback requests a day after each meeting, and volunteers' reminders before it.
-        "community-follow-up": {
-            "task": "community.tasks.send_community_mail",
-            "schedule": env.float("COMMUNITY_MAIL_INTERVAL_SECONDS", default=900.0),
-        },
-    }
-)
+CELERY_BEAT_SCHEDULE = {
+    # Re-queue email lost on the way (broker down, worker killed) and start scheduled newsletters.
+    "mail-sweep-outbox": {
+        "task": "members.tasks.sweep_outbox",
+        "schedule": env.float("MAIL_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
+    "meetings-send-reminders": {
+        "task": "meetings.tasks.send_meeting_reminders",
+        "schedule": env.float("REMINDER_INTERVAL_SECONDS", default=900.0),
+    },
+    # Feedback requests a day after each meeting, and volunteers' reminders before it.
+    "community-follow-up": {
+        "task": "community.tasks.send_community_mail",
+        "schedule": env.float("COMMUNITY_MAIL_INTERVAL_SECONDS", default=900.0),
+    },
+}
 CELERY_TIMEZONE = "UTC"
 
 # Security. Production runs with DEBUG off behind a TLS-terminating proxy.

@@ -8,7 +8,7 @@ chapter's local time.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +26,11 @@ from chapters.admin_scoping import (
 from chapters.models import Chapter
 from chapters.rules import organized_chapter_ids
 from itprosig.dates import format_date
-from itprosig.db import subquery_count
 
 from .admin_actions import MeetingActionViews
 from .exports import rsvps_csv_response
 from .models import RSVP, AgendaItem, Meeting, Topic
+from .selectors import rsvp_count
 from .services import RSVPRefused, rsvp_cancel
 from .services.scheduling import (
     EDITABLE_FIELDS,
@@ -71,6 +71,23 @@ def label_file_inputs(form):
     for field in form.fields.values():
         if isinstance(field.widget, forms.ClearableFileInput):
             field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
+def in_chapter_time(form, cleaned, names):
+    """Return the chapter a chapter-owned admin form is for (its row's, or the one chosen), or None.
+
+    The form read the times in `names` in the time zone active for the request; they mean the
+    chapter's wall-clock time, so they are read again in its zone.
+    """
+    chapter = form.instance.chapter if form.instance.pk else cleaned.get("chapter")
+    if chapter is not None:
+        current = timezone.get_current_timezone()
+        for name in names:
+            if cleaned.get(name) is not None:
+                cleaned[name] = timezone.make_aware(
+                    timezone.make_naive(cleaned[name], current), chapter.tzinfo
+                )
+    return chapter
 
 
 class UnlabelledHiddenInput(forms.HiddenInput):
@@ -165,30 +182,18 @@ class MeetingAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["edit_version"].initial = meeting_version(self.instance)
 
-    def _chapter(self):
-        if self.instance.pk:
-            return self.instance.chapter
-        return self.cleaned_data.get("chapter")
-
     def clean(self):
         cleaned = super().clean()
-        chapter = self._chapter()
+        chapter = in_chapter_time(self, cleaned, _LOCAL_TIME_FIELDS)
         if chapter is None:
             return cleaned
-        # The form read the times in the time zone active for the request; they mean the
-        # chapter's wall-clock time.
-        current = timezone.get_current_timezone()
-        for name in _LOCAL_TIME_FIELDS:
-            value = cleaned.get(name)
-            if value is not None:
-                cleaned[name] = timezone.make_aware(timezone.make_naive(value, current), chapter.tzinfo)
         venue = cleaned.get("venue")
         if venue is not None and venue.chapter_id != chapter.pk:
             self.add_error("venue", _("Choose one of this chapter's venues."))
         meeting_format = cleaned.get("format")
-        if meeting_format in (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID) and venue is None:
+        if meeting_format in Meeting.VENUE_FORMATS and venue is None:
             self.add_error("venue", _("An in-person or hybrid meeting needs a venue."))
-        if meeting_format in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not cleaned.get("online_url"):
+        if meeting_format in Meeting.ONLINE_FORMATS and not cleaned.get("online_url"):
             self.add_error("online_url", _("An online or hybrid meeting needs its online link."))
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
@@ -209,14 +214,11 @@ class MeetingAdminForm(forms.ModelForm):
                 meeting=self.instance, changes=self.update_changes(), version=cleaned.get("edit_version")
             )
         except ValidationError as error:
-            self._add_service_error(error)
-
-    def _add_service_error(self, error):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
+            if not hasattr(error, "error_dict"):
+                self.add_error(None, error)
+                return
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
 
 
 @admin.register(Meeting)
@@ -248,14 +250,13 @@ class MeetingAdmin(MeetingActionViews, ChapterScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        rsvps = RSVP.objects.filter(meeting=OuterRef("pk"))
+        # Counted per row of the page, not over every meeting's RSVPs before the page is cut.
         return (
             super()
             .get_queryset(request)
-            # Counted per row of the page, not over every meeting's RSVPs before the page is cut.
             .annotate(
-                going_total=subquery_count(rsvps.filter(status=RSVP.Status.GOING), per="meeting"),
-                waitlist_total=subquery_count(rsvps.filter(status=RSVP.Status.WAITLISTED), per="meeting"),
+                going_total=rsvp_count(status=RSVP.Status.GOING),
+                waitlist_total=rsvp_count(status=RSVP.Status.WAITLISTED),
             )
         )
 

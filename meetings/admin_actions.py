@@ -58,6 +58,14 @@ class CancelForm(forms.Form):
     )
 
 
+# The title of each button's page, naming the meeting.
+PAGE_TITLES = {
+    "publish": _("Publish %(title)s"),
+    "message": _("Message the people who answered %(title)s"),
+    "cancel": _("Cancel %(title)s"),
+}
+
+
 class MeetingActionViews:
     """Mixed into MeetingAdmin: the URLs and views of the editor's buttons."""
 
@@ -108,17 +116,17 @@ class MeetingActionViews:
     def _change_url(self, meeting):
         return reverse("admin:meetings_meeting_change", args=[meeting.pk])
 
-    def _page(self, request, meeting, template, title, **context):
+    def _page(self, request, meeting, name, **context):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": meeting,
-            "title": title,
+            "title": PAGE_TITLES[name] % {"title": meeting.title},
             "change_url": self._change_url(meeting),
             **context,
         }
         with timezone.override(meeting.chapter.tzinfo):
-            response = TemplateResponse(request, f"admin/meetings/meeting/{template}", context)
+            response = TemplateResponse(request, f"admin/meetings/meeting/{name}.html", context)
             return response.render()
 
     def publish_view(self, request, object_id):
@@ -143,15 +151,8 @@ class MeetingActionViews:
             return HttpResponseRedirect(self._change_url(meeting))
         recipients = announcement_recipients(meeting).count()
         preview = self._announcement_preview(request, meeting)
-        return self._page(
-            request,
-            meeting,
-            "publish.html",
-            _("Publish %(title)s") % {"title": meeting.title},
-            gaps=meeting_publish_gaps(meeting),
-            recipients=recipients,
-            preview=preview,
-        )
+        gaps = meeting_publish_gaps(meeting)
+        return self._page(request, meeting, "publish", gaps=gaps, recipients=recipients, preview=preview)
 
     def _announcement_preview(self, request, meeting):
         """The announcement as a member would get it, greeting the organizer in their language."""
@@ -179,8 +180,7 @@ class MeetingActionViews:
                 try:
                     sent = meeting_message_people(meeting=meeting, message=message, audience=audience)
                 except ValidationError as error:
-                    for text in error.messages:
-                        form.add_error(None, text)
+                    form.add_error(None, error.messages)
                 else:
                     self.message_user(
                         request,
@@ -197,15 +197,7 @@ class MeetingActionViews:
                     "count": meeting_message_recipients(meeting, audience).count(),
                 }
         counts = {name: meeting_message_recipients(meeting, name).count() for name in MESSAGE_AUDIENCES}
-        return self._page(
-            request,
-            meeting,
-            "message.html",
-            _("Message the people who answered %(title)s") % {"title": meeting.title},
-            form=form,
-            preview=preview,
-            counts=counts,
-        )
+        return self._page(request, meeting, "message", form=form, preview=preview, counts=counts)
 
     def duplicate_view(self, request, object_id):
         meeting = self._meeting_for_change(request, object_id)
@@ -226,18 +218,10 @@ class MeetingActionViews:
             try:
                 meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                for text in error.messages:
-                    form.add_error(None, text)
+                form.add_error(None, error.messages)
             else:
                 told = _("Meeting cancelled; everyone going or waitlisted is told why.")
                 self.message_user(request, told, messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(meeting))
         people = meeting_message_recipients(meeting, "both").count()
-        return self._page(
-            request,
-            meeting,
-            "cancel.html",
-            _("Cancel %(title)s") % {"title": meeting.title},
-            form=form,
-            people=people,
-        )
+        return self._page(request, meeting, "cancel", form=form, people=people)

@@ -46,15 +46,15 @@ def _location(meeting, *, include_online_link):
     return " / ".join(parts)
 
 
-def agenda_schedule(meeting):
+def agenda_schedule(meeting, items=None):
     """Return (start, item) for each agenda item: the items follow each other from the meeting's start.
 
-    Starts are in the chapter's time zone; the meeting's agenda items are read once (prefetched
-    on the pages and emails that show them).
+    Starts are in the chapter's time zone; the meeting's agenda items (or `items`) are read once
+    (prefetched on the pages and emails that show them).
     """
     start = meeting.starts_at.astimezone(meeting.chapter.tzinfo)
     schedule = []
-    for item in meeting.agenda_items.all():
+    for item in meeting.agenda_items.all() if items is None else items:
         start = item.starts_from(start)
         schedule.append((start, item))
         start += datetime.timedelta(minutes=item.duration_minutes)

@@ -13,10 +13,7 @@ from .models import Meeting
 
 IN_PERSON, ONLINE = "in_person", "online"
 # A hybrid meeting can be attended either way, so it answers both filters.
-FORMATS = {
-    IN_PERSON: (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID),
-    ONLINE: (Meeting.Format.ONLINE, Meeting.Format.HYBRID),
-}
+FORMATS = {IN_PERSON: Meeting.VENUE_FORMATS, ONLINE: Meeting.ONLINE_FORMATS}
 
 
 class MeetingFilterForm(forms.Form):

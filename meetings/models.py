@@ -3,19 +3,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from chapters.models import Chapter, Venue
+from chapters.models import Chapter, Venue, in_reader_language
 from chapters.renditions import ResizedImageField
 from itprosig.validators import no_control_characters
-
-
-def in_reader_language(english, french):
-    """Return the French text to French readers and the English one to others, each falling back."""
-    if (get_language() or "").startswith("fr"):
-        return french or english
-    return english or french
 
 
 class Topic(models.Model):
@@ -40,6 +32,10 @@ class Meeting(models.Model):
         IN_PERSON = "in_person", _("In person")
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("Hybrid")
+
+    # Held in a room, so they need a venue; held online, so they need the link. Hybrid is both.
+    VENUE_FORMATS = (Format.IN_PERSON, Format.HYBRID)
+    ONLINE_FORMATS = (Format.ONLINE, Format.HYBRID)
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

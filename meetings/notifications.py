@@ -188,17 +188,24 @@ def meeting_email_context(meeting, member):
             "announcements_unsubscribe_url": announcements_unsubscribe_url(
                 member_id=member.pk, chapter_id=meeting.chapter_id
             ),
-            "meeting": meeting,
-            "meeting_url": object_url(meeting),
-            "google_calendar_url": calendar.google_calendar_url(meeting),
-            "preferences_url": absolute_reverse("mail:preferences"),
-            "show_online_link": False,
+            **_meeting_links(meeting, show_online_link=False),
         }
 
 
-def meeting_calendar_text(meeting, method):
-    """The .ics an announcement carries: the meeting to add, not an invitation with an attendee."""
-    return calendar.build_calendar([meeting], method=method).to_ical().decode()
+def _meeting_links(meeting, *, show_online_link):
+    """What every email about a meeting shows: the meeting and its links, in the active language."""
+    return {
+        "meeting": meeting,
+        "meeting_url": object_url(meeting),
+        "google_calendar_url": calendar.google_calendar_url(meeting),
+        "preferences_url": absolute_reverse("mail:preferences"),
+        "show_online_link": show_online_link,
+    }
+
+
+def meeting_calendar_text(meeting, method, attendee=None):
+    """The .ics an email carries: an announcement's has no attendee, an RSVP's invites the member."""
+    return calendar.build_calendar([meeting], method=method, attendee=attendee).to_ical().decode()
 
 
 def compose_member_email(spec):
@@ -281,11 +288,7 @@ def compose_rsvp_email(spec):
     with translation.override(member.preferred_language):
         context = {
             "rsvp": rsvp,
-            "meeting": meeting,
-            "meeting_url": object_url(meeting),
-            "google_calendar_url": calendar.google_calendar_url(meeting),
-            "preferences_url": absolute_reverse("mail:preferences"),
-            "show_online_link": spec["online_link"],
+            **_meeting_links(meeting, show_online_link=spec["online_link"]),
             **spec["extra"],
         }
     attachments = []
@@ -293,9 +296,7 @@ def compose_rsvp_email(spec):
         # The QR code opens this RSVP's door check-in for a volunteer's phone.
         context["checkin_url"] = checkin_links.checkin_url(rsvp)
         attachments.append(("check-in.png", checkin_links.checkin_qr_png(rsvp), "image/png"))
-    ics = ""
-    if spec["method"]:
-        ics = calendar.build_calendar([meeting], method=spec["method"], attendee=member).to_ical().decode()
+    ics = meeting_calendar_text(meeting, spec["method"], attendee=member) if spec["method"] else ""
     return Composition(
         template=f"meetings/email/{spec['template']}", context=context, calendar=ics, attachments=attachments
     )

@@ -21,6 +21,7 @@ from itprosig.db import subquery_count
 from members.newsletters.models import Delivery, Newsletter
 
 from .models import RSVP, AgendaItem, Meeting
+from .selectors import rsvp_count
 
 #: Upcoming meetings listed per chapter.
 NEXT_MEETINGS = 3
@@ -28,8 +29,6 @@ NEXT_MEETINGS = 3
 DRAFT_WARNING_DAYS = 21
 #: Agenda items that introduce a speaker to the audience, and so need a bio.
 SPEAKER_KINDS = (AgendaItem.Kind.TALK, AgendaItem.Kind.SHORT)
-_NEEDS_VENUE = (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID)
-_NEEDS_LINK = (Meeting.Format.ONLINE, Meeting.Format.HYBRID)
 
 
 @dataclass
@@ -51,18 +50,13 @@ class ChapterHome:
         return next((row.meeting for row in self.meetings if row.tonight), None)
 
 
-def home_chapters(user):
-    """Return the chapters on a user's home: those they organize; every chapter for a superuser."""
+def organizer_home(user, *, now=None):
+    """Return one ChapterHome per chapter the user organizes (a superuser: every one), by name."""
+    now = now or timezone.now()
     chapters = Chapter.objects.order_by("name", "pk")
     if not is_superuser.test(user):
         chapters = chapters.filter(pk__in=organized_chapter_ids(user))
-    return list(chapters)
-
-
-def organizer_home(user, *, now=None):
-    """Return one ChapterHome per chapter the user runs, in name order."""
-    now = now or timezone.now()
-    homes = {chapter.pk: ChapterHome(chapter) for chapter in home_chapters(user)}
+    homes = {chapter.pk: ChapterHome(chapter) for chapter in chapters}
     if not homes:
         return []
     for meeting in _next_meetings(homes.keys(), now):
@@ -87,12 +81,8 @@ def _next_meetings(chapter_ids, now):
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("venue")
         .annotate(
-            going_count=subquery_count(
-                RSVP.objects.filter(meeting=OuterRef("pk"), status=RSVP.Status.GOING), per="meeting"
-            ),
-            waitlisted_count=subquery_count(
-                RSVP.objects.filter(meeting=OuterRef("pk"), status=RSVP.Status.WAITLISTED), per="meeting"
-            ),
+            going_count=rsvp_count(status=RSVP.Status.GOING),
+            waitlisted_count=rsvp_count(status=RSVP.Status.WAITLISTED),
             agenda_count=subquery_count(AgendaItem.objects.filter(meeting=OuterRef("pk")), per="meeting"),
             talks_without_bio=subquery_count(
                 AgendaItem.objects.filter(meeting=OuterRef("pk"), kind__in=SPEAKER_KINDS).filter(
@@ -121,9 +111,9 @@ def meeting_gaps(meeting, *, now):
     `meeting` carries the annotations of `_next_meetings` (agenda_count, talks_without_bio).
     """
     gaps = []
-    if meeting.format in _NEEDS_VENUE and meeting.venue_id is None:
+    if meeting.format in Meeting.VENUE_FORMATS and meeting.venue_id is None:
         gaps.append(_("No venue"))
-    if meeting.format in _NEEDS_LINK and not meeting.online_url:
+    if meeting.format in Meeting.ONLINE_FORMATS and not meeting.online_url:
         gaps.append(_("No online link"))
     if meeting.agenda_count == 0:
         gaps.append(_("No agenda"))

@@ -17,35 +17,28 @@ def _changed(sender, **kwargs):
     invalidate_pages()
 
 
+# Every model whose rows a public page shows.
+PAGE_MODELS = (
+    "chapters.Chapter",
+    "chapters.ChapterInterest",
+    "chapters.ChapterRole",
+    "chapters.Sponsor",
+    "chapters.SponsorLiaison",
+    "chapters.Sponsorship",
+    "chapters.Venue",
+    "members.Member",
+    "members.Membership",
+    "meetings.Meeting",
+    "meetings.AgendaItem",
+    "meetings.Topic",
+    "meetings.RSVP",
+)
+
+
 def connect():
-    from chapters.models import (
-        Chapter,
-        ChapterInterest,
-        ChapterRole,
-        Sponsor,
-        SponsorLiaison,
-        Sponsorship,
-        Venue,
-    )
-    from members.models import Member, Membership
+    from .models import Meeting
 
-    from .models import RSVP, AgendaItem, Meeting, Topic
-
-    for model in (
-        Chapter,
-        ChapterInterest,
-        ChapterRole,
-        Sponsor,
-        SponsorLiaison,
-        Sponsorship,
-        Venue,
-        Member,
-        Membership,
-        Meeting,
-        AgendaItem,
-        Topic,
-        RSVP,
-    ):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"pages-save-{model._meta.label}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"pages-delete-{model._meta.label}")
+    for label in PAGE_MODELS:
+        post_save.connect(_changed, sender=label, dispatch_uid=f"pages-save-{label}")
+        post_delete.connect(_changed, sender=label, dispatch_uid=f"pages-delete-{label}")
     m2m_changed.connect(_changed, sender=Meeting.topics.through, dispatch_uid="pages-meeting-topics")

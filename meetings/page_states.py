@@ -1,7 +1,8 @@
 """What a meeting page shows, worked out once for the view: its state, agenda times, address, map."""
 
-import datetime
 from urllib.parse import urlencode
+
+from .calendar import agenda_schedule
 
 UPCOMING, FULL, PAST, CANCELLED = "upcoming", "full", "past", "cancelled"
 OPENSTREETMAP_SEARCH = "https://www.openstreetmap.org/search"
@@ -20,13 +21,7 @@ def meeting_state(meeting, counts):
 
 def agenda_with_times(meeting, items=None):
     """Return [(item, local start time)] with each item starting when the one before it ends."""
-    start = meeting.local_starts_at
-    agenda = []
-    for item in meeting.agenda_items.all() if items is None else items:
-        start = item.starts_from(start)
-        agenda.append((item, start))
-        start += datetime.timedelta(minutes=item.duration_minutes)
-    return agenda
+    return [(item, start) for start, item in agenda_schedule(meeting, items)]
 
 
 def address_lines(venue):

@@ -21,7 +21,8 @@ ACTIVE_RSVP = (RSVP.Status.GOING, RSVP.Status.WAITLISTED)
 LISTED_ATTENDEES_LIMIT = 60
 
 
-def _rsvp_count(**filters):
+def rsvp_count(**filters):
+    """Return an annotation of a Meeting queryset counting its RSVPs that match `filters`."""
     return subquery_count(RSVP.objects.filter(meeting=OuterRef("pk"), **filters), per="meeting")
 
 
@@ -43,30 +44,22 @@ def public_meetings():
         Meeting.objects.filter(status__in=PUBLIC_STATUSES)
         .select_related("chapter", "venue")
         .annotate(
-            going_count=_rsvp_count(status=RSVP.Status.GOING),
-            attended_count=_rsvp_count(checked_in_at__isnull=False),
+            going_count=rsvp_count(status=RSVP.Status.GOING),
+            attended_count=rsvp_count(checked_in_at__isnull=False),
         )
     )
 
 
-def upcoming_meetings(*, chapter=None, topic=None, now=None):
-    """Return public meetings that have not ended, soonest first."""
-    qs = public_meetings().filter(ends_at__gt=now or timezone.now())
-    if chapter is not None:
-        qs = qs.filter(chapter=chapter)
-    if topic is not None:
-        qs = qs.filter(topics=topic)
-    return qs.order_by("starts_at", "pk")
+def upcoming_meetings(*, now=None, **filters):
+    """Return public meetings that have not ended, soonest first; `filters` narrow them (chapter=...)."""
+    return public_meetings().filter(ends_at__gt=now or timezone.now(), **filters).order_by("starts_at", "pk")
 
 
-def past_meetings(*, chapter=None, topic=None, now=None):
-    """Return public meetings that have ended, latest first."""
-    qs = public_meetings().filter(ends_at__lte=now or timezone.now())
-    if chapter is not None:
-        qs = qs.filter(chapter=chapter)
-    if topic is not None:
-        qs = qs.filter(topics=topic)
-    return qs.order_by("-starts_at", "-pk")
+def past_meetings(*, now=None, **filters):
+    """Return public meetings that have ended, latest first; `filters` narrow them (topics=...)."""
+    return (
+        public_meetings().filter(ends_at__lte=now or timezone.now(), **filters).order_by("-starts_at", "-pk")
+    )
 
 
 def meeting_with_counts(pk):
@@ -83,9 +76,9 @@ def meeting_with_counts(pk):
             Prefetch("topics", queryset=Topic.objects.order_by("name")),
         )
         .annotate(
-            going_count=_rsvp_count(status=RSVP.Status.GOING),
-            waitlisted_count=_rsvp_count(status=RSVP.Status.WAITLISTED),
-            attended_count=_rsvp_count(checked_in_at__isnull=False),
+            going_count=rsvp_count(status=RSVP.Status.GOING),
+            waitlisted_count=rsvp_count(status=RSVP.Status.WAITLISTED),
+            attended_count=rsvp_count(checked_in_at__isnull=False),
             host_name=_host_name(),
             next_meeting_pk=_next_meeting_pk(),
         )
@@ -100,10 +93,6 @@ def page_meeting(meeting, *, slug, user):
     if meeting is None or meeting.chapter.slug != slug:
         raise Http404("No such meeting.")
     return _unless_hidden_draft(meeting, user)
-
-
-def meeting_for_page(*, slug, pk, user):
-    return page_meeting(meeting_with_counts(pk), slug=slug, user=user)
 
 
 def _host_name():
@@ -151,25 +140,16 @@ def _unless_hidden_draft(meeting, user):
 
 
 def seat_counts(meeting):
-    """Return {"going", "waitlisted", "spots_left"} for one meeting; spots_left is None when unlimited."""
-    if hasattr(meeting, "waitlisted_count"):
-        # meeting_for_page already counted them in its own query.
-        counts = {
-            "going": meeting.going_count,
-            "waitlisted": meeting.waitlisted_count,
-            "attended": meeting.attended_count,
-        }
-    else:
-        counts = RSVP.objects.filter(meeting=meeting).aggregate(
-            going=Count("pk", filter=Q(status=RSVP.Status.GOING)),
-            waitlisted=Count("pk", filter=Q(status=RSVP.Status.WAITLISTED)),
-            attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
-        )
-    # Walk-in guests without an account count as attendance too.
-    counts["attended"] += meeting.guest_count
+    """Return {"going", "waitlisted", "attended", "spots_left"} of a meeting from meeting_with_counts;
+    spots_left is None when unlimited."""
     capacity = meeting.capacity
-    counts["spots_left"] = None if capacity is None else max(capacity - counts["going"], 0)
-    return counts
+    return {
+        "going": meeting.going_count,
+        "waitlisted": meeting.waitlisted_count,
+        # Walk-in guests without an account count as attendance too.
+        "attended": meeting.attended_count + meeting.guest_count,
+        "spots_left": None if capacity is None else max(capacity - meeting.going_count, 0),
+    }
 
 
 def listed_attendees(meeting):

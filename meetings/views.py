@@ -23,7 +23,23 @@ from .models import RSVP
 from .page_states import CANCELLED, FULL, UPCOMING, address_lines, agenda_with_times, map_url, meeting_state
 from .services import RSVPRefused, rsvp_cancel, rsvp_going, rsvp_not_going, rsvp_refusal
 
+UPCOMING_LISTED = 24
 PAST_PER_PAGE = 12
+
+
+def meeting_lists(request, **filters):
+    """Return a page's upcoming meetings and its page of past ones (`filters`: chapter=..., topics=...).
+
+    Read only when the shared fragment showing them is drawn (itprosig.page_cache).
+    """
+    page = request.GET.get("page")
+    return {
+        "upcoming": when_drawn(lambda: selectors.upcoming_meetings(**filters)[:UPCOMING_LISTED]),
+        "past": when_drawn(
+            lambda: Paginator(selectors.past_meetings(**filters), PAST_PER_PAGE).get_page(page)
+        ),
+        "past_key": page_key(page),
+    }
 
 
 @cache_anonymous_page
@@ -99,7 +115,7 @@ def _answer_message(rsvp):
 
 @cache_anonymous_page
 def meeting_ics(request, slug, pk):
-    meeting = selectors.meeting_for_page(slug=slug, pk=pk, user=request.user)
+    meeting = selectors.page_meeting(selectors.meeting_with_counts(pk), slug=slug, user=request.user)
     calendar = build_calendar([meeting], name=meeting.chapter.name)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.chapter.slug}-{meeting.pk}.ics"'
@@ -116,17 +132,5 @@ def topic_detail(request, slug):
     topic = shared_data(request, f"topic:{slug}", partial(selectors.topic_named, slug))
     if topic is None:
         raise Http404("No such topic.")
-    page = request.GET.get("page")
-    return render(
-        request,
-        "meetings/topic_detail.html",
-        {
-            "topic": topic,
-            # Read only when the shared fragment is drawn (itprosig.page_cache).
-            "upcoming": when_drawn(lambda: selectors.upcoming_meetings(topic=topic)[:24]),
-            "past": when_drawn(
-                lambda: Paginator(selectors.past_meetings(topic=topic), PAST_PER_PAGE).get_page(page)
-            ),
-            "past_key": page_key(page),
-        },
-    )
+    context = {"topic": topic, **meeting_lists(request, topics=topic)}
+    return render(request, "meetings/topic_detail.html", context)

@@ -41,6 +41,20 @@ EDITABLE_FIELDS = (
     "cover_image",
     "cancellation_reason",
 )
+# What a copy for next month takes from the meeting as it is, and what moves a month on.
+COPIED_FIELDS = ("title_fr", "description", "description_fr", "venue", "online_url", "format", "capacity")
+SHIFTED_FIELDS = ("starts_at", "ends_at", "rsvp_opens_at", "rsvp_closes_at")
+# Slides and recordings belong to the meeting that was held.
+COPIED_AGENDA_FIELDS = (
+    "position",
+    "title",
+    "kind",
+    "speaker",
+    "speaker_bio",
+    "starts_at",
+    "duration_minutes",
+    "description",
+)
 
 
 def meeting_update(*, meeting, changes, version=None):
@@ -53,9 +67,7 @@ def meeting_update(*, meeting, changes, version=None):
     when the editor opened the meeting), a meeting changed since is refused. Invalid values raise
     ValidationError and change nothing.
     """
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
+    _refuse_uneditable(changes)
     with transaction.atomic():
         locked = _lock(meeting)
         if version is not None:
@@ -85,13 +97,17 @@ def meeting_update_check(*, meeting, changes, version):
     its topics and its agenda in one): the meeting stays locked until that transaction ends, so
     nobody can change it between the check and the save.
     """
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
+    _refuse_uneditable(changes)
     locked = _lock(meeting)
     _check_version(locked, version)
     # The locked copy is this function's own: changing it in memory saves nothing.
     _apply_changes(locked, changes)
+
+
+def _refuse_uneditable(changes):
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable through meeting_update: {sorted(unknown)}")
 
 
 def meeting_version(meeting):
@@ -205,13 +221,12 @@ def meeting_duplicate_to_next_month(*, meeting, mark_title=False):
     """
     tz = meeting.chapter.tzinfo
     start_day = timezone.localtime(meeting.starts_at, tz).date()
-    days = datetime.timedelta(days=(next_month_same_weekday(start_day) - start_day).days)
+    days = next_month_same_weekday(start_day) - start_day
 
     def shifted(moment):
         # Move the wall-clock time, not the UTC instant: 6 pm stays 6 pm across a DST change.
-        if moment is None:
-            return None
-        return timezone.make_aware(timezone.localtime(moment, tz).replace(tzinfo=None) + days, tz)
+        local = _local_shifted(moment, tz, days)
+        return None if local is None else timezone.make_aware(local, tz)
 
     with transaction.atomic():
         title = meeting.title
@@ -220,32 +235,13 @@ def meeting_duplicate_to_next_month(*, meeting, mark_title=False):
         copy = Meeting.objects.create(
             chapter=meeting.chapter,
             title=title,
-            title_fr=meeting.title_fr,
-            description_fr=meeting.description_fr,
-            starts_at=shifted(meeting.starts_at),
-            ends_at=shifted(meeting.ends_at),
-            venue=meeting.venue,
-            online_url=meeting.online_url,
-            format=meeting.format,
-            capacity=meeting.capacity,
-            rsvp_opens_at=shifted(meeting.rsvp_opens_at),
-            rsvp_closes_at=shifted(meeting.rsvp_closes_at),
             status=Meeting.Status.DRAFT,
-            description=meeting.description,
+            **{name: getattr(meeting, name) for name in COPIED_FIELDS},
+            **{name: shifted(getattr(meeting, name)) for name in SHIFTED_FIELDS},
         )
         copy.topics.set(meeting.topics.all())
         AgendaItem.objects.bulk_create(
-            AgendaItem(
-                meeting=copy,
-                position=item.position,
-                title=item.title,
-                kind=item.kind,
-                speaker=item.speaker,
-                speaker_bio=item.speaker_bio,
-                starts_at=item.starts_at,
-                duration_minutes=item.duration_minutes,
-                description=item.description,
-            )
+            AgendaItem(meeting=copy, **{name: getattr(item, name) for name in COPIED_AGENDA_FIELDS})
             for item in meeting.agenda_items.all()
         )
         return copy
@@ -268,12 +264,10 @@ def meeting_prefill(*, chapter, now=None):
     day = next_month_same_weekday(start.date())
     while timezone.make_aware(datetime.datetime.combine(day, start.time()), tz) <= now:
         day = next_month_same_weekday(day)
-    shift = datetime.timedelta(days=(day - start.date()).days)
+    shift = day - start.date()
 
     def local(moment):
-        if moment is None:
-            return None
-        return timezone.localtime(moment, tz).replace(tzinfo=None) + shift
+        return _local_shifted(moment, tz, shift)
 
     return {
         "chapter": chapter.pk,
@@ -300,9 +294,9 @@ def meeting_publish_gaps(meeting, *, now=None):
         )
     if meeting.starts_at <= now:
         gaps.append(_("It starts in the past: set a date to come."))
-    if meeting.format in (Meeting.Format.IN_PERSON, Meeting.Format.HYBRID) and meeting.venue_id is None:
+    if meeting.format in Meeting.VENUE_FORMATS and meeting.venue_id is None:
         gaps.append(_("It has no venue."))
-    if meeting.format in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not meeting.online_url:
+    if meeting.format in Meeting.ONLINE_FORMATS and not meeting.online_url:
         gaps.append(_("It has no online link."))
     if not meeting.agenda_items.exists():
         gaps.append(_("It has no agenda: add at least one talk or discussion."))
@@ -424,6 +418,13 @@ def next_month_same_weekday(day):
     if candidate.month != (day + relativedelta(months=1)).month:
         candidate = day + relativedelta(months=1, day=31, weekday=weekday(-1))
     return candidate
+
+
+def _local_shifted(moment, tz, shift):
+    """Return `moment` as a naive wall-clock time in `tz`, moved by `shift`; None stays None."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment, tz).replace(tzinfo=None) + shift
 
 
 def _lock(meeting):

@@ -8,6 +8,7 @@ import datetime
 import importlib
 import random
 import unicodedata
+from functools import cached_property
 
 from allauth.account.models import EmailAddress
 from dateutil.relativedelta import relativedelta, weekdays
@@ -56,6 +57,15 @@ def _nth_weekday(month, week, weekday):
 
 def _aware(local_naive, tz):
     return local_naive.replace(tzinfo=tz).astimezone(datetime.UTC)
+
+
+def _agenda_items(meeting, agenda):
+    return [
+        AgendaItem(
+            meeting=meeting, position=i, kind=kind, title=title, speaker=speaker, duration_minutes=minutes
+        )
+        for i, (kind, title, speaker, minutes) in enumerate(agenda)
+    ]
 
 
 class Command(BaseCommand):
@@ -119,7 +129,7 @@ class Command(BaseCommand):
 
     def _accounts(self, chapters):
         """Create the demo logins and return them by role key."""
-        password = self._password_hash()
+        password = self._password_hash
         wanted = {"admin": data.SUPERUSER, "liaison": data.LIAISON, "member": data.MEMBER}
         wanted["volunteer"] = data.VOLUNTEER[:2]
         for slug, account in data.ORGANIZERS.items():
@@ -149,7 +159,7 @@ class Command(BaseCommand):
     def _members(self):
         """Create the fictional members and return them in a stable order."""
         rng = random.Random("itprosig-members")
-        password = self._password_hash()
+        password = self._password_hash
         now = timezone.now()
         people = []
         for n in range(MEMBER_COUNT):
@@ -174,11 +184,10 @@ class Command(BaseCommand):
         self._verify_emails(members)
         return members
 
+    @cached_property
     def _password_hash(self):
         # Hashing is deliberately slow: hash the shared demo password once for everyone.
-        if not hasattr(self, "_hash"):
-            self._hash = make_password(data.DEMO_PASSWORD)
-        return self._hash
+        return make_password(data.DEMO_PASSWORD)
 
     def _verify_emails(self, members):
         # Demo people can log in at once: their addresses count as verified.
@@ -265,19 +274,7 @@ class Command(BaseCommand):
                 guest_count=guests,
             )
             meeting.topics.set([topics[t] for t in topic_slugs])
-            AgendaItem.objects.bulk_create(
-                [
-                    AgendaItem(
-                        meeting=meeting,
-                        position=i,
-                        kind=kind,
-                        title=item_title,
-                        speaker=speaker,
-                        duration_minutes=minutes,
-                    )
-                    for i, (kind, item_title, speaker, minutes) in enumerate(agenda)
-                ]
-            )
+            AgendaItem.objects.bulk_create(_agenda_items(meeting, agenda))
             created += 1
         return created
 
@@ -341,20 +338,9 @@ class Command(BaseCommand):
         ]
         if not planned:
             return 0
+        # bulk_create returns the planned instances themselves, now saved: their demo_* stay on them.
         meetings = Meeting.objects.bulk_create(planned)
-        for saved, plan in zip(meetings, planned, strict=True):
-            saved.demo_agenda, saved.demo_topics, saved.demo_rng = (
-                plan.demo_agenda,
-                plan.demo_topics,
-                plan.demo_rng,
-            )
-        AgendaItem.objects.bulk_create(
-            AgendaItem(
-                meeting=m, position=i, kind=kind, title=title, speaker=speaker, duration_minutes=minutes
-            )
-            for m in meetings
-            for i, (kind, title, speaker, minutes) in enumerate(m.demo_agenda)
-        )
+        AgendaItem.objects.bulk_create(item for m in meetings for item in _agenda_items(m, m.demo_agenda))
         Meeting.topics.through.objects.bulk_create(
             Meeting.topics.through(meeting_id=m.pk, topic_id=t.pk) for m in meetings for t in m.demo_topics
         )
