@@ -451,7 +451,7 @@ class MeetingAdmin(MeetingActionViews, ChapterScopedAdmin):
     @admin.action(description=_("Export RSVPs as CSV"))
     def export_rsvps(self, request, queryset):
         rsvps = RSVP.objects.filter(meeting__in=queryset)
-        return rsvps_csv_response(rsvps, filename=f"rsvps-{timezone.localdate():%Y-%m-%d}.csv")
+        return rsvps_csv_response(rsvps)
 
 
 class CheckedInFilter(admin.SimpleListFilter):
@@ -503,7 +503,7 @@ class RSVPAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
 
     @admin.action(description=_("Export RSVPs as CSV"))
     def export_rsvps(self, request, queryset):
-        return rsvps_csv_response(queryset, filename=f"rsvps-{timezone.localdate():%Y-%m-%d}.csv")
+        return rsvps_csv_response(queryset)
 
 
 # The liaisons' report access log lives beside the reports; importing registers it.

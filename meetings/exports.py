@@ -10,7 +10,7 @@ def _local(moment, tz):
     return timezone.localtime(moment, tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def rsvps_csv_response(rsvps, *, filename):
+def rsvps_csv_response(rsvps, *, filename=None):
     """Return a CSV download of the RSVPs, times in each meeting's chapter time zone."""
     rsvps = rsvps.select_related("meeting__chapter", "member").order_by(
         "meeting__starts_at", "meeting_id", "status", "created_at"
@@ -42,4 +42,4 @@ def rsvps_csv_response(rsvps, *, filename):
                 _local(rsvp.checked_in_at, tz),
             )
 
-    return csv_download(filename, rows())
+    return csv_download(filename or f"rsvps-{timezone.localdate():%Y-%m-%d}.csv", rows())
