@@ -65,14 +65,14 @@ def notify_feedback_request(rsvp):
 
 
 def _queue_for_signup(signup, kind, dedupe_key):
-    template = "volunteer_confirmed" if kind == KIND_VOLUNTEER_CONFIRMED else "volunteer_reminder"
+    # Each kind's email template has the kind's name.
     return outbox_queue(
         kind=kind,
         to_email=signup.member.email,
         member=signup.member,
         chapter=signup.role.meeting.chapter,
         dedupe_key=dedupe_key,
-        compose=(kind, {"template": template, "signup": signup.pk}),
+        compose=(kind, {"template": kind, "signup": signup.pk}),
     )
 
 
