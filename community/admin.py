@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline
 from chapters.rules import can_organize
@@ -88,13 +88,15 @@ class VolunteerSignupAdmin(ChapterScopedAdmin):
 
     @admin.action(description=_("Confirm the selected sign-ups (the volunteers are emailed)"))
     def confirm(self, request, queryset):
-        self._apply(request, queryset, services.volunteer_signup_confirm)
+        done = ngettext_lazy("%(count)d sign-up confirmed.", "%(count)d sign-ups confirmed.", "count")
+        self._apply(request, queryset, services.volunteer_signup_confirm, done)
 
     @admin.action(description=_("Cancel the selected sign-ups"))
     def cancel(self, request, queryset):
-        self._apply(request, queryset, services.volunteer_signup_cancel)
+        done = ngettext_lazy("%(count)d sign-up cancelled.", "%(count)d sign-ups cancelled.", "count")
+        self._apply(request, queryset, services.volunteer_signup_cancel, done)
 
-    def _apply(self, request, queryset, service):
+    def _apply(self, request, queryset, service, done_message):
         done, refused = 0, []
         for signup in queryset:
             try:
@@ -103,12 +105,7 @@ class VolunteerSignupAdmin(ChapterScopedAdmin):
             except services.CommunityRefused as refusal:
                 refused.append(f"{signup}: {refusal.message}")
         if done:
-            text = (
-                ngettext("%(count)d sign-up confirmed.", "%(count)d sign-ups confirmed.", done)
-                if service is services.volunteer_signup_confirm
-                else ngettext("%(count)d sign-up cancelled.", "%(count)d sign-ups cancelled.", done)
-            )
-            self.message_user(request, text % {"count": done}, messages.SUCCESS)
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.WARNING)
 
