@@ -298,8 +298,7 @@ def can_read_notes(user, meeting):
         return False
     if can_organize(user, meeting.chapter_id):
         return True
-    day = timezone.localtime(meeting.starts_at, meeting.chapter.tzinfo).date()
-    return date_in_sponsorship(user, meeting.chapter_id, day)
+    return date_in_sponsorship(user, meeting.chapter_id, meeting.local_starts_at.date())
 
 
 def notes_for_page(meeting, user):

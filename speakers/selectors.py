@@ -154,7 +154,5 @@ def meetings_to_request(user, tour, *, now=None):
             Q(starts_at__date__gte=tour.available_from - _ONE_DAY)
             & Q(starts_at__date__lte=tour.available_to + _ONE_DAY)
         )
-        if tour.available_from
-        <= timezone.localtime(m.starts_at, m.chapter.tzinfo).date()
-        <= tour.available_to
+        if tour.available_from <= m.local_starts_at.date() <= tour.available_to
     ]
