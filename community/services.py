@@ -7,7 +7,6 @@ lock, as RSVPs do. A refusal raises :class:`CommunityRefused` and changes nothin
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from chapters.rules import can_organize
 from itprosig.validators import single_line
 from meetings.models import RSVP, Meeting
-from meetings.services.reminders import queue_unsent
+from meetings.services.reminders import queue_unsent, starting_soon
 from members.models import Membership
 
 from . import notifications
@@ -157,11 +156,7 @@ def volunteer_reminders_send(*, now=None):
     now = now or timezone.now()
     signups = (
         VolunteerSignup.objects.filter(
-            state=VolunteerSignup.State.CONFIRMED,
-            role__meeting__status=Meeting.Status.SCHEDULED,
-            role__meeting__starts_at__gt=now,
-            role__meeting__starts_at__lte=now + datetime.timedelta(hours=settings.REMINDER_HOURS_BEFORE),
-            member__is_active=True,
+            starting_soon("role__meeting", now), state=VolunteerSignup.State.CONFIRMED, member__is_active=True
         )
         .select_related("member", "role__meeting__chapter")
         .order_by("pk")

@@ -7,7 +7,7 @@ import functools
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -29,10 +29,8 @@ def meeting_reminders_send(*, now=None):
     now = now or timezone.now()
     rsvps = (
         RSVP.objects.filter(
+            starting_soon("meeting", now),
             status=RSVP.Status.GOING,
-            meeting__status=Meeting.Status.SCHEDULED,
-            meeting__starts_at__gt=now,
-            meeting__starts_at__lte=now + datetime.timedelta(hours=settings.REMINDER_HOURS_BEFORE),
             created_at__lte=now - _FRESH_RSVP,
             member__is_active=True,
             member__meeting_reminders=True,
@@ -42,6 +40,17 @@ def meeting_reminders_send(*, now=None):
     )
     key = reminder_dedupe_key_expression(meeting_id=OuterRef("meeting_id"), member_id=OuterRef("member_id"))
     return queue_unsent(rsvps, key, notifications.notify_meeting_reminder)
+
+
+def starting_soon(meeting_path, now):
+    """Select rows whose meeting (at `meeting_path`) is scheduled and starts within the reminder window."""
+    return Q(
+        **{
+            f"{meeting_path}__status": Meeting.Status.SCHEDULED,
+            f"{meeting_path}__starts_at__gt": now,
+            f"{meeting_path}__starts_at__lte": now + datetime.timedelta(hours=settings.REMINDER_HOURS_BEFORE),
+        }
+    )
 
 
 def meeting_unanswered_reminders_send(*, now=None):
