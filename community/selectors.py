@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, CharField, Count, IntegerField, Prefetch, Q, Value
+from django.db.models import Avg, CharField, Count, F, IntegerField, Prefetch, Q, Value
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -269,24 +269,15 @@ def feedback_by_topic(chapter, period):
             response__meeting__starts_at__lt=end,
             response__meeting__topics__isnull=False,
         )
-        .values("response__meeting__topics__name", "response__meeting__topics__slug")
+        .values(topic=F("response__meeting__topics__name"), slug=F("response__meeting__topics__slug"))
         .annotate(
             respondents=Count("response__member", distinct=True),
             ratings=Count("pk"),
             average=Avg("rating"),
         )
-        .order_by("response__meeting__topics__name")
+        .order_by("topic")
     )
-    return [
-        {
-            "topic": row["response__meeting__topics__name"],
-            "slug": row["response__meeting__topics__slug"],
-            "respondents": row["respondents"],
-            "ratings": row["ratings"],
-            "average": round(row["average"], 2),
-        }
-        for row in rows
-    ]
+    return [{**row, "average": round(row["average"], 2)} for row in rows]
 
 
 # Notes for sponsors.
