@@ -120,13 +120,7 @@ def volunteer_signup_set_thanks(*, signup_id, member, thank_publicly):
 def volunteer_signup_confirm(*, signup, by, now=None):
     """Confirm a pending sign-up as one of the chapter's organizers, and tell the volunteer."""
     with transaction.atomic():
-        signup = (
-            VolunteerSignup.objects.select_for_update(of=("self",))
-            .select_related("role__meeting__chapter", "member")
-            .get(pk=signup.pk)
-        )
-        if not can_organize(by, signup.role.meeting.chapter_id):
-            raise CommunityRefused("not_organizer")
+        signup = _lock_signup(signup, by)
         if signup.state != VolunteerSignup.State.PENDING:
             raise CommunityRefused("not_pending")
         signup.state = VolunteerSignup.State.CONFIRMED
@@ -139,13 +133,7 @@ def volunteer_signup_confirm(*, signup, by, now=None):
 def volunteer_signup_cancel(*, signup, by):
     """Cancel a sign-up as one of the chapter's organizers (the place frees up)."""
     with transaction.atomic():
-        signup = (
-            VolunteerSignup.objects.select_for_update(of=("self",))
-            .select_related("role__meeting")
-            .get(pk=signup.pk)
-        )
-        if not can_organize(by, signup.role.meeting.chapter_id):
-            raise CommunityRefused("not_organizer")
+        signup = _lock_signup(signup, by)
         signup.state = VolunteerSignup.State.CANCELLED
         signup.save(update_fields=["state", "updated_at"])
         return signup
@@ -172,6 +160,18 @@ def _lock_role(role):
         .select_related("meeting__chapter")
         .get(pk=role.pk)
     )
+
+
+def _lock_signup(signup, by):
+    """Lock a sign-up for one of its chapter's organizers; refuse anyone else."""
+    signup = (
+        VolunteerSignup.objects.select_for_update(of=("self",))
+        .select_related("role__meeting__chapter", "member")
+        .get(pk=signup.pk)
+    )
+    if not can_organize(by, signup.role.meeting.chapter_id):
+        raise CommunityRefused("not_organizer")
+    return signup
 
 
 def _check_meeting_open(meeting, now):

@@ -87,7 +87,6 @@ class CallForSpeakersAdmin(ChapterScopedAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Show and read the times in the chapter's zone (the only chapter, for a new call).
-        chapter = None
         if object_id and str(object_id).isdigit():
             call = self.get_queryset(request).filter(pk=object_id).select_related("chapter").first()
             chapter = call.chapter if call else None
@@ -168,18 +167,15 @@ class ProposalAdmin(ChapterScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "review_actions": self._buttons(),
+            "review_actions": [
+                ("accept_proposals", _("Accept")),
+                ("request_changes", _("Request changes")),
+                ("decline_proposals", _("Decline")),
+                ("place_on_meeting", _("Place on a meeting")),
+            ],
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _buttons(self):
-        return [
-            ("accept_proposals", _("Accept")),
-            ("request_changes", _("Request changes")),
-            ("decline_proposals", _("Decline")),
-            ("place_on_meeting", _("Place on a meeting")),
-        ]
 
     # Decisions.
 
