@@ -162,10 +162,6 @@ def _check_svg_element(element):
     css = element.get("style", "")
     if name == "style":
         css += " " + (element.text or "")
-    _check_svg_css(css)
-
-
-def _check_svg_css(css):
     if "@import" in css.lower() or any(not LOCAL_REFERENCE.match(url) for url in CSS_URL.findall(css)):
         raise _svg_refused(_("its style loads something from outside the file"))
 

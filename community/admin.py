@@ -190,14 +190,9 @@ class FeedbackResponseAdmin(ChapterScopedAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Results per talk"))
 
     def get_urls(self):
-        extra = [
-            path(
-                "results/<int:meeting_id>/",
-                self.admin_site.admin_view(self.results_view),
-                name="community_feedback_results",
-            )
-        ]
-        return extra + super().get_urls()
+        view = self.admin_site.admin_view(self.results_view)
+        results = path("results/<int:meeting_id>/", view, name="community_feedback_results")
+        return [results, *super().get_urls()]
 
     def results_view(self, request, meeting_id):
         meeting = get_object_or_404(Meeting.objects.select_related("chapter"), pk=meeting_id)

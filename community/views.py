@@ -57,16 +57,14 @@ def _volunteer_post(request, meeting):
             services.volunteer_signup_create(
                 role=role, member=request.user, thank_publicly=form.cleaned_data["thank_publicly"]
             )
-            messages.success(
-                request,
-                _("Thank you! You signed up as %(role)s. An organizer will confirm your place.")
-                % {"role": role.get_kind_display()},
-            )
+            done = _("Thank you! You signed up as %(role)s. An organizer will confirm your place.")
         else:
             services.volunteer_signup_withdraw(role=role, member=request.user)
-            messages.success(request, _("You withdrew from %(role)s.") % {"role": role.get_kind_display()})
+            done = _("You withdrew from %(role)s.")
     except CommunityRefused as refused:
         messages.error(request, refused.message)
+    else:
+        messages.success(request, done % {"role": role.get_kind_display()})
     return back
 
 

@@ -336,8 +336,5 @@ def _bio_of(member):
 def months_ahead(*, count=12, today=None):
     """Return the next `count` months as "YYYY-MM", this month first (the choices a speaker picks from)."""
     day = today or timezone.localdate()
-    months = []
-    for offset in range(count):
-        index = day.year * 12 + day.month - 1 + offset
-        months.append(datetime.date(index // 12, index % 12 + 1, 1))
-    return months
+    first = day.year * 12 + day.month - 1  # months since January of year 0
+    return [datetime.date(index // 12, index % 12 + 1, 1) for index in range(first, first + count)]
