@@ -30,17 +30,24 @@ from .models import (
 )
 
 
-class VolunteerSignupInline(ChapterScopedTabularInline):
-    model = VolunteerSignup
-    chapter_path = "role__meeting__chapter"
+class ReadOnlyInline(ChapterScopedTabularInline):
+    """Rows shown as their members left them: nothing is added, changed or deleted here."""
+
     extra = 0
-    fields = ["member", "state", "thank_publicly", "created_at"]
-    readonly_fields = fields
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
-        # Members sign themselves up: an organizer never volunteers someone, nor their consent.
         return False
+
+
+class VolunteerSignupInline(ReadOnlyInline):
+    # Members sign themselves up: an organizer never volunteers someone, nor their consent.
+    model = VolunteerSignup
+    chapter_path = "role__meeting__chapter"
+    fields = ["member", "state", "thank_publicly", "created_at"]
 
 
 @admin.register(VolunteerRole)
@@ -147,16 +154,10 @@ class PollAdmin(ChapterScopedAdmin):
         return html
 
 
-class TalkRatingInline(ChapterScopedTabularInline):
+class TalkRatingInline(ReadOnlyInline):
     model = TalkRating
     chapter_path = "response__meeting__chapter"
-    extra = 0
     fields = ["agenda_item", "rating"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FeedbackResponse)

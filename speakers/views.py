@@ -66,11 +66,8 @@ def propose(request, slug):
             profile = selectors.profile_of(request.user)
             initial["speaker_bio"] = (profile.bio if profile else "") or request.user.bio
         form = ProposalForm(initial=initial, calls=calls)
-    return render(
-        request,
-        "speakers/propose.html",
-        {"chapter": chapter, "form": form, "refusal": refusal, "calls": calls},
-    )
+    context = {"chapter": chapter, "form": form, "refusal": refusal, "calls": calls}
+    return render(request, "speakers/propose.html", context)
 
 
 @login_required
