@@ -109,11 +109,6 @@ def _header(file):
             return *image.size, image.format
 
 
-def _header_size(file):
-    width, height, _format = _header(file)
-    return width, height
-
-
 def _check_side(width, height):
     if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE or width < 1 or height < 1:
         raise LogoRefused(
@@ -167,10 +162,6 @@ def _check_svg_element(element):
     css = element.get("style", "")
     if name == "style":
         css += " " + (element.text or "")
-    _check_svg_css(css)
-
-
-def _check_svg_css(css):
     if "@import" in css.lower() or any(not LOCAL_REFERENCE.match(url) for url in CSS_URL.findall(css)):
         raise _svg_refused(_("its style loads something from outside the file"))
 
@@ -223,7 +214,7 @@ class LogoFieldFile(ImageFieldFile):
             self.seek(0)
             if self.name.lower().endswith(f".{SVG_EXTENSION}"):
                 return svg_size(self.read())
-            return _header_size(self)
+            return _header(self)[:2]
         except (LogoRefused, UnidentifiedImageError, OSError, SyntaxError, ValueError):
             return None, None
         finally:

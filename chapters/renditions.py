@@ -28,13 +28,18 @@ LOGO_RENDITION_WIDTHS = (64, 128, 256)
 JPEG_QUALITY = 82
 
 
+def raster_format(name):
+    """Return Pillow's format for a PNG, JPEG or WebP file name, or None for any other."""
+    return RASTER_FORMATS.get(pathlib.PurePath(name).suffix.lower().lstrip("."))
+
+
 def validate_raster_image(upload):
     """Refuse an image that is too heavy, too large, not PNG/JPEG/WebP, or not what its name says."""
     if not upload or getattr(upload, "_committed", False):
         return  # none (or cleared), or already stored: it was checked when it was uploaded
     _check_bytes(upload)
-    extension = pathlib.PurePath(upload.name).suffix.lower().lstrip(".")
-    if extension not in RASTER_FORMATS:
+    expected_format = raster_format(upload.name)
+    if expected_format is None:
         raise ValidationError(
             _("“%(name)s” is not a PNG, JPEG or WebP image; an image must be one of these."),
             code="format",
@@ -42,7 +47,7 @@ def validate_raster_image(upload):
         )
     upload.seek(0)
     try:
-        _check_raster(upload, RASTER_FORMATS[extension])
+        _check_raster(upload, expected_format)
     finally:
         upload.seek(0)
 
@@ -87,7 +92,7 @@ class RenditionsMixin:
     def write_renditions(self):
         """Store a resized copy at each width narrower than the original (none for SVG)."""
         width = getattr(self.instance, self.field.width_field)
-        image_format = RASTER_FORMATS.get(pathlib.PurePath(self.name).suffix.lower().lstrip("."))
+        image_format = raster_format(self.name)
         if not width or image_format is None:
             return
         for target in rendition_widths(width, self.widths):
@@ -101,7 +106,7 @@ class RenditionsMixin:
         width = getattr(self.instance, self.field.width_field)
         if not self or not width:
             return ""
-        if pathlib.PurePath(self.name).suffix.lower().lstrip(".") not in RASTER_FORMATS:
+        if raster_format(self.name) is None:
             return ""  # an SVG scales itself: no copies
         candidates = [
             (self.storage.url(rendition_name(self.name, w)), w) for w in rendition_widths(width, self.widths)

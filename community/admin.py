@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline
 from chapters.rules import can_organize
@@ -30,17 +30,24 @@ from .models import (
 )
 
 
-class VolunteerSignupInline(ChapterScopedTabularInline):
-    model = VolunteerSignup
-    chapter_path = "role__meeting__chapter"
+class ReadOnlyInline(ChapterScopedTabularInline):
+    """Rows shown as their members left them: nothing is added, changed or deleted here."""
+
     extra = 0
-    fields = ["member", "state", "thank_publicly", "created_at"]
-    readonly_fields = fields
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
-        # Members sign themselves up: an organizer never volunteers someone, nor their consent.
         return False
+
+
+class VolunteerSignupInline(ReadOnlyInline):
+    # Members sign themselves up: an organizer never volunteers someone, nor their consent.
+    model = VolunteerSignup
+    chapter_path = "role__meeting__chapter"
+    fields = ["member", "state", "thank_publicly", "created_at"]
 
 
 @admin.register(VolunteerRole)
@@ -88,13 +95,15 @@ class VolunteerSignupAdmin(ChapterScopedAdmin):
 
     @admin.action(description=_("Confirm the selected sign-ups (the volunteers are emailed)"))
     def confirm(self, request, queryset):
-        self._apply(request, queryset, services.volunteer_signup_confirm)
+        done = ngettext_lazy("%(count)d sign-up confirmed.", "%(count)d sign-ups confirmed.", "count")
+        self._apply(request, queryset, services.volunteer_signup_confirm, done)
 
     @admin.action(description=_("Cancel the selected sign-ups"))
     def cancel(self, request, queryset):
-        self._apply(request, queryset, services.volunteer_signup_cancel)
+        done = ngettext_lazy("%(count)d sign-up cancelled.", "%(count)d sign-ups cancelled.", "count")
+        self._apply(request, queryset, services.volunteer_signup_cancel, done)
 
-    def _apply(self, request, queryset, service):
+    def _apply(self, request, queryset, service, done_message):
         done, refused = 0, []
         for signup in queryset:
             try:
@@ -103,12 +112,7 @@ class VolunteerSignupAdmin(ChapterScopedAdmin):
             except services.CommunityRefused as refusal:
                 refused.append(f"{signup}: {refusal.message}")
         if done:
-            text = (
-                ngettext("%(count)d sign-up confirmed.", "%(count)d sign-ups confirmed.", done)
-                if service is services.volunteer_signup_confirm
-                else ngettext("%(count)d sign-up cancelled.", "%(count)d sign-ups cancelled.", done)
-            )
-            self.message_user(request, text % {"count": done}, messages.SUCCESS)
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.WARNING)
 
@@ -150,16 +154,10 @@ class PollAdmin(ChapterScopedAdmin):
         return html
 
 
-class TalkRatingInline(ChapterScopedTabularInline):
+class TalkRatingInline(ReadOnlyInline):
     model = TalkRating
     chapter_path = "response__meeting__chapter"
-    extra = 0
     fields = ["agenda_item", "rating"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FeedbackResponse)
@@ -193,14 +191,9 @@ class FeedbackResponseAdmin(ChapterScopedAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Results per talk"))
 
     def get_urls(self):
-        extra = [
-            path(
-                "results/<int:meeting_id>/",
-                self.admin_site.admin_view(self.results_view),
-                name="community_feedback_results",
-            )
-        ]
-        return extra + super().get_urls()
+        view = self.admin_site.admin_view(self.results_view)
+        results = path("results/<int:meeting_id>/", view, name="community_feedback_results")
+        return [results, *super().get_urls()]
 
     def results_view(self, request, meeting_id):
         meeting = get_object_or_404(Meeting.objects.select_related("chapter"), pk=meeting_id)

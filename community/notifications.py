@@ -49,30 +49,24 @@ def notify_volunteer_reminder(signup):
 def notify_feedback_request(rsvp):
     """Ask a member who attended a meeting for feedback; False when they were asked already."""
     member, meeting = rsvp.member, rsvp.meeting
-    return bool(
-        outbox_queue(
-            kind=KIND_FEEDBACK_REQUEST,
-            to_email=member.email,
-            member=member,
-            chapter=meeting.chapter,
-            dedupe_key=FEEDBACK_KEY(meeting.pk, member.pk),
-            compose=(
-                KIND_FEEDBACK_REQUEST,
-                {"template": "feedback_request", "meeting": meeting.pk, "member": member.pk},
-            ),
-        )
-    )
+    key = FEEDBACK_KEY(meeting.pk, member.pk)
+    spec = {"meeting": meeting.pk, "member": member.pk}
+    return bool(_queue(KIND_FEEDBACK_REQUEST, member, meeting.chapter, key, spec))
 
 
 def _queue_for_signup(signup, kind, dedupe_key):
-    template = "volunteer_confirmed" if kind == KIND_VOLUNTEER_CONFIRMED else "volunteer_reminder"
+    return _queue(kind, signup.member, signup.role.meeting.chapter, dedupe_key, {"signup": signup.pk})
+
+
+def _queue(kind, member, chapter, dedupe_key, spec):
+    # Each kind's email template has the kind's name.
     return outbox_queue(
         kind=kind,
-        to_email=signup.member.email,
-        member=signup.member,
-        chapter=signup.role.meeting.chapter,
+        to_email=member.email,
+        member=member,
+        chapter=chapter,
         dedupe_key=dedupe_key,
-        compose=(kind, {"template": template, "signup": signup.pk}),
+        compose=(kind, {"template": kind, **spec}),
     )
 
 

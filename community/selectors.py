@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value
+from django.db.models import Avg, CharField, Count, F, IntegerField, Prefetch, Q, Value
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -25,7 +25,6 @@ from .models import (
 )
 
 ACTIVE_SIGNUPS = (VolunteerSignup.State.PENDING, VolunteerSignup.State.CONFIRMED)
-PUBLIC_MEETING_STATUSES = (Meeting.Status.SCHEDULED, Meeting.Status.CANCELLED)
 
 
 # Volunteers.
@@ -80,13 +79,6 @@ def _thanked_signups(chapter, year):
 def _public_name(display_name, email):
     # The same fallback as Member.public_name: the email's local part when there is no display name.
     return display_name or email.split("@", 1)[0]
-
-
-def volunteers_to_thank(chapter, *, year=None):
-    """Return the names of this year's confirmed volunteers who agreed to be thanked, sorted."""
-    year = year or timezone.localdate(timezone=chapter.tzinfo).year
-    names = _thanked_signups(chapter, year).values_list("member__display_name", "member__email")
-    return sorted({_public_name(*row) for row in names.order_by()}, key=str.casefold)
 
 
 def chapter_panel(chapter, *, now=None):
@@ -277,24 +269,15 @@ def feedback_by_topic(chapter, period):
             response__meeting__starts_at__lt=end,
             response__meeting__topics__isnull=False,
         )
-        .values("response__meeting__topics__name", "response__meeting__topics__slug")
+        .values(topic=F("response__meeting__topics__name"), slug=F("response__meeting__topics__slug"))
         .annotate(
             respondents=Count("response__member", distinct=True),
             ratings=Count("pk"),
             average=Avg("rating"),
         )
-        .order_by("response__meeting__topics__name")
+        .order_by("topic")
     )
-    return [
-        {
-            "topic": row["response__meeting__topics__name"],
-            "slug": row["response__meeting__topics__slug"],
-            "respondents": row["respondents"],
-            "ratings": row["ratings"],
-            "average": round(row["average"], 2),
-        }
-        for row in rows
-    ]
+    return [{**row, "average": round(row["average"], 2)} for row in rows]
 
 
 # Notes for sponsors.
@@ -306,8 +289,7 @@ def can_read_notes(user, meeting):
         return False
     if can_organize(user, meeting.chapter_id):
         return True
-    day = timezone.localtime(meeting.starts_at, meeting.chapter.tzinfo).date()
-    return date_in_sponsorship(user, meeting.chapter_id, day)
+    return date_in_sponsorship(user, meeting.chapter_id, meeting.local_starts_at.date())
 
 
 def notes_for_page(meeting, user):
@@ -316,9 +298,3 @@ def notes_for_page(meeting, user):
     if not can_organize(user, meeting.chapter_id):
         notes = notes.filter(state=MeetingNote.State.PUBLISHED)
     return list(notes)
-
-
-def meetings_with_published_notes(chapter):
-    return Meeting.objects.filter(chapter=chapter).filter(
-        Exists(MeetingNote.objects.filter(meeting=OuterRef("pk"), state=MeetingNote.State.PUBLISHED))
-    )

@@ -7,22 +7,21 @@ lock, as RSVPs do. A refusal raises :class:`CommunityRefused` and changes nothin
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chapters.rules import can_organize
 from itprosig.validators import single_line
 from meetings.models import RSVP, Meeting
-from members.mail.models import OutboxMessage
+from meetings.services.reminders import queue_unsent, starting_soon
 from members.models import Membership
 
 from . import notifications
 from .models import FeedbackResponse, MeetingNote, Poll, TalkRating, VolunteerRole, VolunteerSignup, Vote
+from .selectors import ACTIVE_SIGNUPS
 
-ACTIVE_SIGNUPS = (VolunteerSignup.State.PENDING, VolunteerSignup.State.CONFIRMED)
 # Feedback is asked for a day after a meeting ends, and taken for two weeks after it.
 FEEDBACK_AFTER = datetime.timedelta(hours=24)
 FEEDBACK_OPEN_FOR = datetime.timedelta(days=14)
@@ -121,13 +120,7 @@ def volunteer_signup_set_thanks(*, signup_id, member, thank_publicly):
 def volunteer_signup_confirm(*, signup, by, now=None):
     """Confirm a pending sign-up as one of the chapter's organizers, and tell the volunteer."""
     with transaction.atomic():
-        signup = (
-            VolunteerSignup.objects.select_for_update(of=("self",))
-            .select_related("role__meeting__chapter", "member")
-            .get(pk=signup.pk)
-        )
-        if not can_organize(by, signup.role.meeting.chapter_id):
-            raise CommunityRefused("not_organizer")
+        signup = _lock_signup(signup, by)
         if signup.state != VolunteerSignup.State.PENDING:
             raise CommunityRefused("not_pending")
         signup.state = VolunteerSignup.State.CONFIRMED
@@ -140,13 +133,7 @@ def volunteer_signup_confirm(*, signup, by, now=None):
 def volunteer_signup_cancel(*, signup, by):
     """Cancel a sign-up as one of the chapter's organizers (the place frees up)."""
     with transaction.atomic():
-        signup = (
-            VolunteerSignup.objects.select_for_update(of=("self",))
-            .select_related("role__meeting")
-            .get(pk=signup.pk)
-        )
-        if not can_organize(by, signup.role.meeting.chapter_id):
-            raise CommunityRefused("not_organizer")
+        signup = _lock_signup(signup, by)
         signup.state = VolunteerSignup.State.CANCELLED
         signup.save(update_fields=["state", "updated_at"])
         return signup
@@ -155,28 +142,15 @@ def volunteer_signup_cancel(*, signup, by):
 def volunteer_reminders_send(*, now=None):
     """Remind each confirmed volunteer once, about a day before their meeting. Return how many."""
     now = now or timezone.now()
-    window_end = now + datetime.timedelta(hours=settings.REMINDER_HOURS_BEFORE)
-    reminded = OutboxMessage.objects.filter(
-        dedupe_key=notifications.VOLUNTEER_REMINDER_KEY.expression(OuterRef("pk"))
-    )
     signups = (
         VolunteerSignup.objects.filter(
-            state=VolunteerSignup.State.CONFIRMED,
-            role__meeting__status=Meeting.Status.SCHEDULED,
-            role__meeting__starts_at__gt=now,
-            role__meeting__starts_at__lte=window_end,
-            member__is_active=True,
+            starting_soon("role__meeting", now), state=VolunteerSignup.State.CONFIRMED, member__is_active=True
         )
-        .filter(~Exists(reminded))
         .select_related("member", "role__meeting__chapter")
         .order_by("pk")
     )
-    queued = 0
-    for signup in signups:
-        with transaction.atomic():
-            if notifications.notify_volunteer_reminder(signup):
-                queued += 1
-    return queued
+    key = notifications.VOLUNTEER_REMINDER_KEY.expression(OuterRef("pk"))
+    return queue_unsent(signups, key, notifications.notify_volunteer_reminder)
 
 
 def _lock_role(role):
@@ -186,6 +160,18 @@ def _lock_role(role):
         .select_related("meeting__chapter")
         .get(pk=role.pk)
     )
+
+
+def _lock_signup(signup, by):
+    """Lock a sign-up for one of its chapter's organizers; refuse anyone else."""
+    signup = (
+        VolunteerSignup.objects.select_for_update(of=("self",))
+        .select_related("role__meeting__chapter", "member")
+        .get(pk=signup.pk)
+    )
+    if not can_organize(by, signup.role.meeting.chapter_id):
+        raise CommunityRefused("not_organizer")
+    return signup
 
 
 def _check_meeting_open(meeting, now):
@@ -257,9 +243,6 @@ def feedback_requests_send(*, now=None):
     Return how many requests were queued.
     """
     now = now or timezone.now()
-    asked = OutboxMessage.objects.filter(
-        dedupe_key=notifications.FEEDBACK_KEY.expression(OuterRef("meeting_id"), OuterRef("member_id"))
-    )
     rsvps = (
         RSVP.objects.filter(
             checked_in_at__isnull=False,
@@ -268,16 +251,11 @@ def feedback_requests_send(*, now=None):
             meeting__ends_at__gt=now - FEEDBACK_OPEN_FOR,
             member__is_active=True,
         )
-        .filter(~Exists(asked))
         .select_related("member", "meeting__chapter")
         .order_by("meeting_id", "pk")
     )
-    queued = 0
-    for rsvp in rsvps:
-        with transaction.atomic():
-            if notifications.notify_feedback_request(rsvp):
-                queued += 1
-    return queued
+    key = notifications.FEEDBACK_KEY.expression(OuterRef("meeting_id"), OuterRef("member_id"))
+    return queue_unsent(rsvps, key, notifications.notify_feedback_request)
 
 
 def feedback_submit(*, meeting, member, ratings, comment="", now=None):

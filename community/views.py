@@ -1,5 +1,7 @@
 """Pages of the community program: volunteer sign-up, polls, feedback, notes for sponsors."""
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -55,16 +57,14 @@ def _volunteer_post(request, meeting):
             services.volunteer_signup_create(
                 role=role, member=request.user, thank_publicly=form.cleaned_data["thank_publicly"]
             )
-            messages.success(
-                request,
-                _("Thank you! You signed up as %(role)s. An organizer will confirm your place.")
-                % {"role": role.get_kind_display()},
-            )
+            done = _("Thank you! You signed up as %(role)s. An organizer will confirm your place.")
         else:
             services.volunteer_signup_withdraw(role=role, member=request.user)
-            messages.success(request, _("You withdrew from %(role)s.") % {"role": role.get_kind_display()})
+            done = _("You withdrew from %(role)s.")
     except CommunityRefused as refused:
         messages.error(request, refused.message)
+    else:
+        messages.success(request, done % {"role": role.get_kind_display()})
     return back
 
 
@@ -141,7 +141,7 @@ def _poll_page(request, poll, form, vote, status=200):
 def _poll_post(request, poll):
     if not request.user.is_authenticated:
         messages.error(request, _("Log in to vote."))
-        return redirect(f"{_login_url()}?next={poll.get_absolute_url()}")
+        return redirect(f"{reverse('account_login')}?next={poll.get_absolute_url()}")
     if not has_verified_email(request.user):
         messages.error(request, _("Please confirm your email address before you vote: check your inbox."))
         return redirect(poll)
@@ -163,22 +163,15 @@ def _poll_post(request, poll):
     return redirect(poll)
 
 
-def _login_url():
-    return reverse("account_login")
-
-
 # Feedback.
 
 
 def feedback(request, token):
-    try:
+    meeting = member = None
+    with contextlib.suppress(tokens.BadToken):
         meeting_id, member_id = tokens.read_feedback_token(token)
-    except tokens.BadToken:
-        return _feedback_refused(
-            request, _("This feedback link is not valid. Use the link in your email as it is.")
-        )
-    meeting = Meeting.objects.select_related("chapter").filter(pk=meeting_id).first()
-    member = Member.objects.filter(pk=member_id, is_active=True).first()
+        meeting = Meeting.objects.select_related("chapter").filter(pk=meeting_id).first()
+        member = Member.objects.filter(pk=member_id, is_active=True).first()
     if meeting is None or member is None:
         return _feedback_refused(
             request, _("This feedback link is not valid. Use the link in your email as it is.")
@@ -221,15 +214,9 @@ def feedback(request, token):
         "talk_fields": [(talk, form[f"talk_{talk.pk}"]) for talk in talks],
         "response": response,
         "closes_at": closes_at,
-        "closed": not _feedback_open(meeting),
+        "closed": meeting.status != Meeting.Status.SCHEDULED or timezone.now() >= closes_at,
     }
     return render(request, "community/feedback.html", context, status=400 if form.errors else 200)
-
-
-def _feedback_open(meeting):
-    return meeting.status == Meeting.Status.SCHEDULED and timezone.now() < services.feedback_closes_at(
-        meeting
-    )
 
 
 def _feedback_refused(request, message):
@@ -244,7 +231,7 @@ def meeting_notes(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("chapter"), pk=pk)
     if meeting.status == Meeting.Status.DRAFT or not selectors.can_read_notes(request.user, meeting):
         raise PermissionDenied(_("Notes on this meeting are for its chapter’s organizers and sponsors."))
-    day = timezone.localtime(meeting.starts_at, meeting.chapter.tzinfo).date()
+    day = meeting.local_starts_at.date()
     context = {
         "meeting": meeting,
         "chapter": meeting.chapter,

@@ -5,6 +5,8 @@ changes, with a message emailed through the outbox), then place an accepted one 
 step. Every decision goes through the services, so the same rules hold here as anywhere.
 """
 
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from chapters.admin_scoping import ChapterScopedAdmin, SuperuserOnlyAdmin
 from chapters.models import Chapter
@@ -85,7 +87,6 @@ class CallForSpeakersAdmin(ChapterScopedAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Show and read the times in the chapter's zone (the only chapter, for a new call).
-        chapter = None
         if object_id and str(object_id).isdigit():
             call = self.get_queryset(request).filter(pk=object_id).select_related("chapter").first()
             chapter = call.chapter if call else None
@@ -166,18 +167,15 @@ class ProposalAdmin(ChapterScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "review_actions": self._buttons(),
+            "review_actions": [
+                ("accept_proposals", _("Accept")),
+                ("request_changes", _("Request changes")),
+                ("decline_proposals", _("Decline")),
+                ("place_on_meeting", _("Place on a meeting")),
+            ],
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _buttons(self):
-        return [
-            ("accept_proposals", _("Accept")),
-            ("request_changes", _("Request changes")),
-            ("decline_proposals", _("Decline")),
-            ("place_on_meeting", _("Place on a meeting")),
-        ]
 
     # Decisions.
 
@@ -197,12 +195,22 @@ class ProposalAdmin(ChapterScopedAdmin):
         proposals = list(queryset.select_related("chapter", "speaker"))
         form = ReviewMessageForm(request.POST if request.POST.get("confirmed") == "yes" else None)
         if form.is_bound and form.is_valid():
-            if decision == Decision.CHANGES and not form.cleaned_data["message"].strip():
+            message = form.cleaned_data["message"]
+            if decision == Decision.CHANGES and not message.strip():
                 form.add_error(
                     "message", _("Say which changes you would like: the speaker reads this message.")
                 )
             else:
-                self._decide(request, proposals, decision, form.cleaned_data["message"])
+                self._apply(
+                    request,
+                    proposals,
+                    functools.partial(services.proposal_review, decision=decision, message=message),
+                    ngettext_lazy(
+                        "%(count)d proposal answered; the speaker gets an email.",
+                        "%(count)d proposals answered; each speaker gets an email.",
+                        "count",
+                    ),
+                )
                 return None
         titles = {
             Decision.ACCEPT: _("Accept proposals"),
@@ -210,28 +218,6 @@ class ProposalAdmin(ChapterScopedAdmin):
             Decision.DECLINE: _("Decline proposals"),
         }
         return self._intermediate(request, action, titles[decision], proposals, form)
-
-    def _decide(self, request, proposals, decision, message):
-        done = 0
-        for proposal in proposals:
-            try:
-                services.proposal_review(
-                    proposal=proposal, by=request.user, decision=decision, message=message
-                )
-                done += 1
-            except TalkRefused as refused:
-                self.message_user(request, refused.message, messages.WARNING)
-        if done:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d proposal answered; the speaker gets an email.",
-                    "%(count)d proposals answered; each speaker gets an email.",
-                    done,
-                )
-                % {"count": done},
-                messages.SUCCESS,
-            )
 
     @admin.action(description=_("Place on a meeting (accepted proposals)"))
     def place_on_meeting(self, request, queryset):
@@ -246,24 +232,17 @@ class ProposalAdmin(ChapterScopedAdmin):
         )
         if form.is_bound and form.is_valid():
             meeting = form.cleaned_data["meeting"]
-            placed = 0
-            for proposal in proposals:
-                try:
-                    services.proposal_schedule(proposal=proposal, meeting=meeting, by=request.user)
-                    placed += 1
-                except TalkRefused as refused:
-                    self.message_user(request, refused.message, messages.WARNING)
-            if placed:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d talk placed on %(meeting)s; the speaker gets an email.",
-                        "%(count)d talks placed on %(meeting)s; each speaker gets an email.",
-                        placed,
-                    )
-                    % {"count": placed, "meeting": meeting},
-                    messages.SUCCESS,
-                )
+            self._apply(
+                request,
+                proposals,
+                functools.partial(services.proposal_schedule, meeting=meeting),
+                ngettext_lazy(
+                    "%(count)d talk placed on %(meeting)s; the speaker gets an email.",
+                    "%(count)d talks placed on %(meeting)s; each speaker gets an email.",
+                    "count",
+                ),
+                meeting=meeting,
+            )
             return None
         if not meetings.exists():
             self.message_user(
@@ -271,6 +250,18 @@ class ProposalAdmin(ChapterScopedAdmin):
             )
             return None
         return self._intermediate(request, "place_on_meeting", _("Place on a meeting"), proposals, form)
+
+    def _apply(self, request, proposals, service, done_message, **params):
+        """Run `service` on each proposal, warn of each refusal, then say how many went through."""
+        done = 0
+        for proposal in proposals:
+            try:
+                service(proposal=proposal, by=request.user)
+                done += 1
+            except TalkRefused as refused:
+                self.message_user(request, refused.message, messages.WARNING)
+        if done:
+            self.message_user(request, done_message % {"count": done, **params}, messages.SUCCESS)
 
     def _intermediate(self, request, action, title, proposals, form):
         context = {

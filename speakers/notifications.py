@@ -38,53 +38,36 @@ def notify_proposal_submitted(proposal):
         .select_related("user")
         .order_by("pk")
     )
+    spec = {"template": "submitted", "proposal": proposal.pk}
     for role in organizers:
         if role.user.is_active:
-            _queue(
-                KIND_SUBMITTED,
-                role.user,
-                proposal.chapter,
-                {"template": "submitted", "proposal": proposal.pk},
-            )
+            _queue(KIND_SUBMITTED, role.user, proposal.chapter, spec)
 
 
 def notify_proposal_reviewed(proposal, *, message):
     """Tell the speaker the organizers' decision (accepted, declined, changes asked) and their message."""
-    _queue(
-        KIND_REVIEWED,
-        proposal.speaker,
-        proposal.chapter,
-        {"template": "reviewed", "proposal": proposal.pk, "state": proposal.state, "message": message},
-    )
+    spec = {"template": "reviewed", "proposal": proposal.pk, "state": proposal.state, "message": message}
+    _queue(KIND_REVIEWED, proposal.speaker, proposal.chapter, spec)
 
 
 def notify_proposal_scheduled(proposal, meeting):
     """Tell the speaker which meeting their talk is on."""
-    _queue(
-        KIND_SCHEDULED,
-        proposal.speaker,
-        proposal.chapter,
-        {"template": "scheduled", "proposal": proposal.pk, "meeting": meeting.pk},
-    )
+    spec = {"template": "scheduled", "proposal": proposal.pk, "meeting": meeting.pk}
+    _queue(KIND_SCHEDULED, proposal.speaker, proposal.chapter, spec)
 
 
 def notify_tour_requested(stop):
     """Tell the speaker a chapter asks for their tour talk at one of its meetings."""
-    _queue(
-        KIND_TOUR_REQUEST, stop.tour.speaker, stop.chapter, {"template": "tour_requested", "stop": stop.pk}
-    )
+    spec = {"template": "tour_requested", "stop": stop.pk}
+    _queue(KIND_TOUR_REQUEST, stop.tour.speaker, stop.chapter, spec)
 
 
 def notify_tour_answered(stop):
     """Tell the organizer who asked whether the speaker comes."""
     if stop.requested_by is None or not stop.requested_by.is_active:
         return
-    _queue(
-        KIND_TOUR_ANSWER,
-        stop.requested_by,
-        stop.chapter,
-        {"template": "tour_answered", "stop": stop.pk, "state": stop.state},
-    )
+    spec = {"template": "tour_answered", "stop": stop.pk, "state": stop.state}
+    _queue(KIND_TOUR_ANSWER, stop.requested_by, stop.chapter, spec)
 
 
 def _queue(kind, member, chapter, spec):

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -140,10 +140,9 @@ def attach_speaker_profiles(agenda_items):
 def meetings_to_request(user, tour, *, now=None):
     """Return the meetings this organizer could ask the tour's speaker to: theirs, upcoming, in range."""
     now = now or timezone.now()
-    chapter_ids = organized_chapter_ids(user) if not user.is_superuser else None
     qs = Meeting.objects.filter(starts_at__gt=now).exclude(status=Meeting.Status.CANCELLED)
-    if chapter_ids is not None:
-        qs = qs.filter(chapter_id__in=chapter_ids)
+    if not user.is_superuser:
+        qs = qs.filter(chapter_id__in=organized_chapter_ids(user))
     asked = TourStop.objects.filter(tour=tour, state__in=[TourStop.State.REQUESTED, TourStop.State.ACCEPTED])
     qs = qs.exclude(chapter_id__in=asked.values("chapter_id"))
     meetings = qs.select_related("chapter").order_by("starts_at", "pk")
@@ -151,10 +150,8 @@ def meetings_to_request(user, tour, *, now=None):
     return [
         m
         for m in meetings.filter(
-            Q(starts_at__date__gte=tour.available_from - _ONE_DAY)
-            & Q(starts_at__date__lte=tour.available_to + _ONE_DAY)
+            starts_at__date__gte=tour.available_from - _ONE_DAY,
+            starts_at__date__lte=tour.available_to + _ONE_DAY,
         )
-        if tour.available_from
-        <= timezone.localtime(m.starts_at, m.chapter.tzinfo).date()
-        <= tour.available_to
+        if tour.available_from <= m.local_starts_at.date() <= tour.available_to
     ]

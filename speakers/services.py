@@ -254,15 +254,11 @@ def tour_create(*, speaker, title, abstract, kind, duration_minutes, available_f
     )
 
 
-def _local_date(meeting):
-    return timezone.localtime(meeting.starts_at, meeting.chapter.tzinfo).date()
-
-
 def tour_request(*, tour, meeting, by, now=None):
     """Ask the tour's speaker to give the talk at one of the requesting organizer's meetings."""
     _check_organizer(by, meeting.chapter_id)
     _check_meeting_takes_talks(meeting, meeting.chapter_id, now)
-    day = _local_date(meeting)
+    day = meeting.local_starts_at.date()
     if not tour.available_from <= day <= tour.available_to:
         raise TalkRefused(
             _("The speaker is available from %(first)s to %(last)s; this meeting is on %(day)s.")
@@ -340,8 +336,5 @@ def _bio_of(member):
 def months_ahead(*, count=12, today=None):
     """Return the next `count` months as "YYYY-MM", this month first (the choices a speaker picks from)."""
     day = today or timezone.localdate()
-    months = []
-    for offset in range(count):
-        index = day.year * 12 + day.month - 1 + offset
-        months.append(datetime.date(index // 12, index % 12 + 1, 1))
-    return months
+    first = day.year * 12 + day.month - 1  # months since January of year 0
+    return [datetime.date(index // 12, index % 12 + 1, 1) for index in range(first, first + count)]

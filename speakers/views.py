@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +17,15 @@ from .models import TourStop
 from .services import PROPOSAL_FIELDS, TalkRefused
 
 
-def _my_talks():
-    return redirect(reverse("speakers:my_talks"))
+def _attempt(request, service, success, **kwargs):
+    """Run a service and show its refusal, or `success`; return what it returned, or None if refused."""
+    try:
+        result = service(**kwargs)
+    except TalkRefused as refused:
+        messages.error(request, refused.message)
+        return None
+    messages.success(request, success)
+    return result
 
 
 def _refusal_reason(user):
@@ -43,48 +49,36 @@ def propose(request, slug):
             messages.error(request, refusal)
             return redirect(request.path)
         form = ProposalForm(request.POST, calls=calls)
-        if form.is_valid():
-            try:
-                services.proposal_submit(
-                    member=request.user,
-                    chapter=chapter,
-                    call=form.cleaned_data.get("call"),
-                    **{name: form.cleaned_data[name] for name in PROPOSAL_FIELDS},
-                )
-            except TalkRefused as refused:
-                messages.error(request, refused.message)
-            else:
-                messages.success(
-                    request,
-                    _("Thank you! Your proposal is with the organizers of %(chapter)s; follow it here.")
-                    % {"chapter": chapter.name},
-                )
-                return _my_talks()
+        if form.is_valid() and _attempt(
+            request,
+            services.proposal_submit,
+            _("Thank you! Your proposal is with the organizers of %(chapter)s; follow it here.")
+            % {"chapter": chapter.name},
+            member=request.user,
+            chapter=chapter,
+            call=form.cleaned_data.get("call"),
+            **{name: form.cleaned_data[name] for name in PROPOSAL_FIELDS},
+        ):
+            return redirect("speakers:my_talks")
     else:
         initial = {"call": request.GET.get("call")} if (request.GET.get("call") or "").isdigit() else {}
         if request.user.is_authenticated:
             profile = selectors.profile_of(request.user)
             initial["speaker_bio"] = (profile.bio if profile else "") or request.user.bio
         form = ProposalForm(initial=initial, calls=calls)
-    return render(
-        request,
-        "speakers/propose.html",
-        {"chapter": chapter, "form": form, "refusal": refusal, "calls": calls},
-    )
+    context = {"chapter": chapter, "form": form, "refusal": refusal, "calls": calls}
+    return render(request, "speakers/propose.html", context)
 
 
 @login_required
 def my_talks(request):
     member = request.user
-    return render(
-        request,
-        "speakers/my_talks.html",
-        {
-            "proposals": selectors.my_proposals(member),
-            "tours": selectors.my_tours(member),
-            "profile": selectors.profile_of(member),
-        },
-    )
+    context = {
+        "proposals": selectors.my_proposals(member),
+        "tours": selectors.my_tours(member),
+        "profile": selectors.profile_of(member),
+    }
+    return render(request, "speakers/my_talks.html", context)
 
 
 @login_required
@@ -92,20 +86,18 @@ def proposal_edit(request, pk):
     proposal = selectors.my_proposal(request.user, pk)
     if not proposal.is_editable:
         messages.error(request, _("This proposal can no longer be changed: the organizers have decided."))
-        return _my_talks()
+        return redirect("speakers:my_talks")
     form = ProposalForm(request.POST or None, instance=proposal)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_update(
-                proposal=proposal,
-                member=request.user,
-                **{name: form.cleaned_data[name] for name in PROPOSAL_FIELDS},
-            )
-        except TalkRefused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("Your proposal is saved and back with the organizers."))
-        return _my_talks()
+        _attempt(
+            request,
+            services.proposal_update,
+            _("Your proposal is saved and back with the organizers."),
+            proposal=proposal,
+            member=request.user,
+            **{name: form.cleaned_data[name] for name in PROPOSAL_FIELDS},
+        )
+        return redirect("speakers:my_talks")
     return render(request, "speakers/proposal_edit.html", {"form": form, "proposal": proposal})
 
 
@@ -113,13 +105,9 @@ def proposal_edit(request, pk):
 @require_POST
 def proposal_withdraw(request, pk):
     proposal = selectors.my_proposal(request.user, pk)
-    try:
-        services.proposal_withdraw(proposal=proposal, member=request.user)
-    except TalkRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Your proposal “%(title)s” is withdrawn.") % {"title": proposal.title})
-    return _my_talks()
+    withdrawn = _("Your proposal “%(title)s” is withdrawn.") % {"title": proposal.title}
+    _attempt(request, services.proposal_withdraw, withdrawn, proposal=proposal, member=request.user)
+    return redirect("speakers:my_talks")
 
 
 @login_required
@@ -138,7 +126,7 @@ def profile_edit(request):
             messages.success(request, _("Your speaker profile is saved and public."))
         else:
             messages.success(request, _("Your speaker profile is saved; only you can see it."))
-        return _my_talks()
+        return redirect("speakers:my_talks")
     return render(request, "speakers/profile_edit.html", {"form": form, "profile": profile})
 
 
@@ -146,12 +134,9 @@ def profile_edit(request):
 def tour_new(request):
     form = TourForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            tour = services.tour_create(speaker=request.user, **form.cleaned_data)
-        except TalkRefused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("Your tour is on offer to every chapter."))
+        offered = _("Your tour is on offer to every chapter.")
+        tour = _attempt(request, services.tour_create, offered, speaker=request.user, **form.cleaned_data)
+        if tour is not None:
             return redirect(tour)
     return render(request, "speakers/tour_new.html", {"form": form})
 
@@ -163,33 +148,26 @@ def tour_stop_answer(request, pk):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or decline."))
-        return _my_talks()
+        return redirect("speakers:my_talks")
     accept = form.cleaned_data["answer"] == "accept"
-    try:
-        services.tour_stop_answer(stop=stop, member=request.user, accept=accept)
-    except TalkRefused as refused:
-        messages.error(request, refused.message)
+    if accept:
+        answered = _("Accepted: your talk is on the meeting's agenda.")
     else:
-        if accept:
-            messages.success(request, _("Accepted: your talk is on the meeting's agenda."))
-        else:
-            messages.success(request, _("Declined: the organizers are told."))
-    return _my_talks()
+        answered = _("Declined: the organizers are told.")
+    _attempt(request, services.tour_stop_answer, answered, stop=stop, member=request.user, accept=accept)
+    return redirect("speakers:my_talks")
 
 
 def speaker_profile(request, slug):
     profile = selectors.public_profile(slug)
     member = profile.member
-    return render(
-        request,
-        "speakers/speaker_profile.html",
-        {
-            "profile": profile,
-            "speaker": member,
-            "talks": selectors.talks_given(member),
-            "tours": selectors.public_tours_of(member),
-        },
-    )
+    context = {
+        "profile": profile,
+        "speaker": member,
+        "talks": selectors.talks_given(member),
+        "tours": selectors.public_tours_of(member),
+    }
+    return render(request, "speakers/speaker_profile.html", context)
 
 
 def tour_list(request):
@@ -202,16 +180,13 @@ def tour_detail(request, pk):
     request_form = None
     if user.is_authenticated and (user.is_superuser or is_organizer(user)):
         request_form = TourRequestForm(meetings=selectors.meetings_to_request(user, tour))
-    return render(
-        request,
-        "speakers/tour_detail.html",
-        {
-            "tour": tour,
-            "stops": tour.stops.all(),
-            "speaker_url": selectors.speaker_profile_url(tour.speaker),
-            "request_form": request_form,
-        },
-    )
+    context = {
+        "tour": tour,
+        "stops": tour.stops.all(),
+        "speaker_url": selectors.speaker_profile_url(tour.speaker),
+        "request_form": request_form,
+    }
+    return render(request, "speakers/tour_detail.html", context)
 
 
 @require_POST
@@ -226,10 +201,6 @@ def tour_request(request, pk):
             request, _("Choose one of your chapter's upcoming meetings within the speaker's dates.")
         )
         return redirect(tour)
-    try:
-        services.tour_request(tour=tour, meeting=form.cleaned_data["meeting"], by=user)
-    except TalkRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Request sent: the speaker will answer by email."))
+    sent = _("Request sent: the speaker will answer by email.")
+    _attempt(request, services.tour_request, sent, tour=tour, meeting=form.cleaned_data["meeting"], by=user)
     return redirect(tour)

@@ -2,11 +2,12 @@
 who opted in to announcements and have not answered are asked once, some days before."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -26,32 +27,30 @@ def meeting_reminders_send(*, now=None):
     Return how many reminders were queued.
     """
     now = now or timezone.now()
-    window_end = now + datetime.timedelta(hours=settings.REMINDER_HOURS_BEFORE)
-    reminded = OutboxMessage.objects.filter(
-        dedupe_key=reminder_dedupe_key_expression(
-            meeting_id=OuterRef("meeting_id"), member_id=OuterRef("member_id")
-        )
-    )
     rsvps = (
         RSVP.objects.filter(
+            starting_soon("meeting", now),
             status=RSVP.Status.GOING,
-            meeting__status=Meeting.Status.SCHEDULED,
-            meeting__starts_at__gt=now,
-            meeting__starts_at__lte=window_end,
             created_at__lte=now - _FRESH_RSVP,
             member__is_active=True,
             member__meeting_reminders=True,
         )
-        .filter(~Exists(reminded))
         .select_related("member", "meeting")
         .order_by("meeting_id", "pk")
     )
-    queued = 0
-    for rsvp in rsvps:
-        with transaction.atomic():
-            if notifications.notify_meeting_reminder(rsvp):
-                queued += 1
-    return queued
+    key = reminder_dedupe_key_expression(meeting_id=OuterRef("meeting_id"), member_id=OuterRef("member_id"))
+    return queue_unsent(rsvps, key, notifications.notify_meeting_reminder)
+
+
+def starting_soon(meeting_path, now):
+    """Select rows whose meeting (at `meeting_path`) is scheduled and starts within the reminder window."""
+    return Q(
+        **{
+            f"{meeting_path}__status": Meeting.Status.SCHEDULED,
+            f"{meeting_path}__starts_at__gt": now,
+            f"{meeting_path}__starts_at__lte": now + datetime.timedelta(hours=settings.REMINDER_HOURS_BEFORE),
+        }
+    )
 
 
 def meeting_unanswered_reminders_send(*, now=None):
@@ -74,10 +73,6 @@ def meeting_unanswered_reminders_send(*, now=None):
     queued = 0
     for meeting in meetings:
         answered = RSVP.objects.filter(meeting=meeting, member_id=OuterRef("pk"))
-        # Skip those asked already in SQL, rather than letting the dedupe key refuse them each sweep.
-        asked = OutboxMessage.objects.filter(
-            dedupe_key=Concat(Value(f"not_answered:{meeting.pk}:"), Cast(OuterRef("pk"), CharField()))
-        )
         members = (
             get_user_model()
             .objects.filter(
@@ -85,10 +80,24 @@ def meeting_unanswered_reminders_send(*, now=None):
                 memberships__chapter_id=meeting.chapter_id,
                 memberships__announcements_subscribed=True,
             )
-            .filter(~Exists(answered), ~Exists(asked))
+            .filter(~Exists(answered))
             .order_by("pk")
         )
-        for member in members:
-            with transaction.atomic():
-                queued += notifications.notify_not_answered(meeting, member)
+        asked_key = Concat(Value(f"not_answered:{meeting.pk}:"), Cast(OuterRef("pk"), CharField()))
+        queued += queue_unsent(
+            members, asked_key, functools.partial(notifications.notify_not_answered, meeting)
+        )
+    return queued
+
+
+def queue_unsent(rows, dedupe_key, notify):
+    """Call `notify` on each row whose email is not in the outbox yet, each in its own transaction.
+
+    `dedupe_key` is the email's key as an expression over the row. Rows sent already are skipped in
+    SQL, rather than left for the outbox's dedupe key to refuse each sweep. Return how many were queued.
+    """
+    queued = 0
+    for row in rows.filter(~Exists(OutboxMessage.objects.filter(dedupe_key=dedupe_key))):
+        with transaction.atomic():
+            queued += bool(notify(row))
     return queued
