@@ -7,9 +7,12 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from . import member_data, notifications, page_invalidation
+        from itprosig.page_cache import invalidate_pages_on_change
 
-        page_invalidation.connect()
+        from . import member_data, notifications
+
+        # The chapter page thanks volunteers and lists open polls; the meeting page links to roles.
+        invalidate_pages_on_change("community.Poll", "community.VolunteerRole", "community.VolunteerSignup")
         # Workers compose the emails queued by web requests and beat: register the composer there too.
         notifications.register()
         # A member's export and the closing of their account cover what they hold here.

@@ -43,6 +43,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.http import urlencode
 from django.utils.translation import get_language_from_path
@@ -67,6 +68,24 @@ _known_pages = {}
 def invalidate_pages():
     """Drop every cached page once the surrounding transaction commits (at once outside one)."""
     cache_versions.raise_on_commit(VERSION_KEY)
+
+
+def _row_changed(sender, **kwargs):
+    # A login stamps last_login on the member: nothing public changed.
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return
+    invalidate_pages()
+
+
+def invalidate_pages_on_change(*labels):
+    """Drop cached pages whenever a row of these models ("app.Model") is saved or deleted.
+
+    Signals, not calls from services, on purpose: organizers change these rows through the admin's
+    plain model forms too, and every such write must reach the cache. Cache upkeep only.
+    """
+    for label in labels:
+        post_save.connect(_row_changed, sender=label, dispatch_uid=f"pages-save-{label}")
+        post_delete.connect(_row_changed, sender=label, dispatch_uid=f"pages-delete-{label}")
 
 
 # The only query parameters cached views read, each with the values kept under their own key: the

@@ -7,9 +7,14 @@ class SpeakersConfig(AppConfig):
     verbose_name = _("Talks and speakers")
 
     def ready(self):
-        from . import member_data, notifications, page_invalidation
+        from itprosig.page_cache import invalidate_pages_on_change
 
-        page_invalidation.connect()
+        from . import member_data, notifications
+
+        # The meeting page links a talk to its speaker's public profile and tour.
+        invalidate_pages_on_change(
+            "speakers.SpeakerProfile", "speakers.Proposal", "speakers.Tour", "speakers.TourStop"
+        )
         # Workers render the review emails queued by requests: the composer must be known there too.
         notifications.register()
         # A member's export and the closing of their account cover what they hold here.

@@ -510,3 +510,12 @@ def test_notes_page_shows_liaisons_feedback_numbers_never_comments(client, meeti
     assert "4.50" in page
     assert "Secret words" not in page
     assert "Rater" not in page
+
+
+def test_a_new_poll_shows_at_once_on_the_cached_chapter_page(
+    client, chapter, django_capture_on_commit_callbacks
+):
+    assert "Where should we meet next?" not in client.get(chapter.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_poll(chapter, question="Where should we meet next?")
+    assert "Where should we meet next?" in client.get(chapter.get_absolute_url()).content.decode()
