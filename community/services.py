@@ -17,6 +17,7 @@ from itprosig.validators import single_line
 from meetings.models import RSVP, Meeting
 from meetings.services.reminders import queue_unsent, starting_soon
 from members.models import Membership
+from members.services import Refused
 
 from . import notifications
 from .models import FeedbackResponse, MeetingNote, Poll, TalkRating, VolunteerRole, VolunteerSignup, Vote
@@ -29,8 +30,8 @@ OTHER_MAX_LENGTH = 200
 COMMENT_MAX_LENGTH = 2000
 
 
-class CommunityRefused(Exception):
-    """A change the rules do not allow; ``message`` is fit to show the member."""
+class CommunityRefused(Refused):
+    """A volunteering, voting or feedback change the rules do not allow."""
 
     MESSAGES = {
         "meeting_closed": _(
@@ -55,11 +56,6 @@ class CommunityRefused(Exception):
         "empty_feedback": _("Rate at least one talk or write a comment."),
         "comment_too_long": _("The comment is too long (at most 2000 characters)."),
     }
-
-    def __init__(self, code):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
 
 
 # Volunteers.

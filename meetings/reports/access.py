@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 import rules
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -117,11 +118,7 @@ def default_period(scope, *, today=None):
 
 def _year_ending(day):
     """Return the year that ends on `day` (it starts the day after the same date a year before)."""
-    try:
-        year_ago = day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        year_ago = day.replace(year=day.year - 1, day=28)
-    return Period(year_ago + datetime.timedelta(days=1), day)
+    return Period(day - relativedelta(years=1) + datetime.timedelta(days=1), day)
 
 
 class ReportRefused(Exception):
