@@ -20,6 +20,7 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Chapter
 from .rules import is_superuser, may_enter_admin, organized_chapter_ids, organizes_any
@@ -311,3 +312,20 @@ class SuperuserWritesMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self._superuser_may(request, "delete") and super().has_delete_permission(request, obj)
+
+
+def in_chapter_time(form, cleaned, names):
+    """Return the chapter a chapter-owned admin form is for (its row's, or the one chosen), or None.
+
+    The form read the times in `names` in the time zone active for the request; they mean the
+    chapter's wall-clock time, so they are read again in its zone.
+    """
+    chapter = form.instance.chapter if form.instance.pk else cleaned.get("chapter")
+    if chapter is not None:
+        current = timezone.get_current_timezone()
+        for name in names:
+            if cleaned.get(name) is not None:
+                cleaned[name] = timezone.make_aware(
+                    timezone.make_naive(cleaned[name], current), chapter.tzinfo
+                )
+    return chapter

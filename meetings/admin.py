@@ -22,6 +22,7 @@ from chapters.admin_scoping import (
     NetworkSharedAdmin,
     ReadOnlyAdminMixin,
     SuperuserWritesMixin,
+    in_chapter_time,
 )
 from chapters.models import Chapter
 from chapters.rules import organized_chapter_ids
@@ -71,23 +72,6 @@ def label_file_inputs(form):
     for field in form.fields.values():
         if isinstance(field.widget, forms.ClearableFileInput):
             field.widget.attrs.setdefault("aria-label", str(field.label))
-
-
-def in_chapter_time(form, cleaned, names):
-    """Return the chapter a chapter-owned admin form is for (its row's, or the one chosen), or None.
-
-    The form read the times in `names` in the time zone active for the request; they mean the
-    chapter's wall-clock time, so they are read again in its zone.
-    """
-    chapter = form.instance.chapter if form.instance.pk else cleaned.get("chapter")
-    if chapter is not None:
-        current = timezone.get_current_timezone()
-        for name in names:
-            if cleaned.get(name) is not None:
-                cleaned[name] = timezone.make_aware(
-                    timezone.make_naive(cleaned[name], current), chapter.tzinfo
-                )
-    return chapter
 
 
 class UnlabelledHiddenInput(forms.HiddenInput):

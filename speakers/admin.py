@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from chapters.admin_scoping import ChapterScopedAdmin, SuperuserOnlyAdmin
+from chapters.admin_scoping import ChapterScopedAdmin, SuperuserOnlyAdmin, in_chapter_time
 from chapters.models import Chapter
 from chapters.rules import organized_chapter_ids
 
@@ -35,16 +35,9 @@ class CallForSpeakersForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        chapter = self.instance.chapter if self.instance.pk else cleaned.get("chapter")
+        chapter = in_chapter_time(self, cleaned, ("opens_at", "closes_at"))
         if chapter is None:
             return cleaned
-        # The form read the times in the request's zone; they mean the chapter's wall-clock time.
-        current = timezone.get_current_timezone()
-        for name in ("opens_at", "closes_at"):
-            if cleaned.get(name) is not None:
-                cleaned[name] = timezone.make_aware(
-                    timezone.make_naive(cleaned[name], current), chapter.tzinfo
-                )
         meeting = cleaned.get("meeting")
         if meeting is not None and meeting.chapter_id != chapter.pk:
             self.add_error("meeting", _("Choose one of this chapter's meetings."))
