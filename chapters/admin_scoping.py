@@ -243,7 +243,13 @@ class ChapterScopeMixin(_OneRuleAdmin):
 
 
 class ChapterScopedAdmin(ChapterScopeMixin, admin.ModelAdmin):
-    pass
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # An organizer of one chapter adds rows for that chapter: no choice to make.
+        ids = organized_chapter_ids(request.user)
+        if self.chapter_path == "chapter" and "chapter" not in initial and len(ids) == 1:
+            initial["chapter"] = next(iter(ids))
+        return initial
 
 
 class ChapterScopedTabularInline(ChapterScopeMixin, admin.TabularInline):

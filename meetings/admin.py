@@ -313,9 +313,6 @@ class MeetingAdmin(MeetingActionViews, ChapterScopedAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        ids = organized_chapter_ids(request.user)
-        if "chapter" not in initial and len(ids) == 1:
-            initial["chapter"] = next(iter(ids))
         chapter_id = initial.get("chapter")
         if isinstance(chapter_id, str):
             chapter_id = int(chapter_id) if chapter_id.isascii() and chapter_id.isdigit() else None

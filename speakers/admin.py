@@ -71,13 +71,6 @@ class CallForSpeakersAdmin(ChapterScopedAdmin):
         url = f"{reverse('admin:speakers_proposal_changelist')}?call__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("See them"))
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        ids = organized_chapter_ids(request.user)
-        if "chapter" not in initial and len(ids) == 1:
-            initial["chapter"] = next(iter(ids))
-        return initial
-
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Show and read the times in the chapter's zone (the only chapter, for a new call).
         if object_id and str(object_id).isdigit():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chapters.admin_scoping import ChapterScopedAdmin
-from chapters.rules import can_organize, organized_chapter_ids
+from chapters.rules import can_organize
 from members.models import Membership
 from members.newsletters import sending as service
 from members.newsletters.models import Delivery, Newsletter
@@ -47,14 +47,6 @@ class NewsletterAdmin(ChapterScopedAdmin):
 
     #: Audiences listed on the form at most; beyond (a superuser) the draft preview gives the count.
     AUDIENCE_LIMIT = 10
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        # An organizer of one chapter writes to that chapter: no choice to make.
-        chapters = organized_chapter_ids(request.user)
-        if "chapter" not in initial and len(chapters) == 1:
-            initial["chapter"] = next(iter(chapters))
-        return initial
 
     def _audiences(self, request):
         """Return (chapter, subscriber count) for the chapters this user may write to, or None."""
