@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline
+from chapters.admin_scoping import ChapterScopedAdmin, ChapterScopedTabularInline, ReadOnlyAdminMixin
 from chapters.rules import can_organize
 from meetings.models import Meeting
 
@@ -74,7 +74,10 @@ class VolunteerRoleAdmin(ChapterScopedAdmin):
 
 
 @admin.register(VolunteerSignup)
-class VolunteerSignupAdmin(ChapterScopedAdmin):
+class VolunteerSignupAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
+    # Read-only: states change through the actions below, which email the volunteer.
+    deletable_by = "scope"
+
     chapter_path = "role__meeting__chapter"
     list_display = ["member", "role", "state", "thank_publicly", "created_at"]
     list_filter = ["state", "role__kind", "role__meeting__chapter"]
@@ -85,13 +88,6 @@ class VolunteerSignupAdmin(ChapterScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member", "role__meeting__chapter")
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Read-only: states change through the actions below, which email the volunteer.
-        return False
 
     @admin.action(description=_("Confirm the selected sign-ups (the volunteers are emailed)"))
     def confirm(self, request, queryset):
@@ -161,7 +157,9 @@ class TalkRatingInline(ReadOnlyInline):
 
 
 @admin.register(FeedbackResponse)
-class FeedbackResponseAdmin(ChapterScopedAdmin):
+class FeedbackResponseAdmin(ReadOnlyAdminMixin, ChapterScopedAdmin):
+    deletable_by = "scope"
+
     """Members' answers, read-only. "Results" shows one meeting's per-talk averages and comments."""
 
     chapter_path = "meeting__chapter"
@@ -174,12 +172,6 @@ class FeedbackResponseAdmin(ChapterScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting__chapter", "member")
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("comment"), boolean=True)
     def has_comment(self, obj):
