@@ -143,7 +143,10 @@ def test_organizer_home_links_tonights_door_only_on_meeting_night(client, organi
     assert "Open tonight’s door" not in html
     assert reverse("checkin:meeting", kwargs={"meeting_id": later.pk}) not in html
 
+    # Half an hour from now, or half an hour ago when that would be after midnight in Toronto.
     start = timezone.now() + datetime.timedelta(minutes=30)
+    if timezone.localdate(start, toronto.tzinfo) != timezone.localdate(timezone=toronto.tzinfo):
+        start -= datetime.timedelta(hours=1)
     tonight = _complete_meeting(toronto, title="Tonight's meeting", starts_at=start)
     html = _home(client, organizer)
     door = reverse("checkin:meeting", kwargs={"meeting_id": tonight.pk})
