@@ -53,6 +53,10 @@ def month():
     """IT Pro Toronto's month: tonight's meeting, one with every gap, a draft, a newsletter going out."""
     now = timezone.now()
     toronto = ChapterFactory(name="IT Pro Toronto", slug="it-pro-toronto", time_zone="America/Toronto")
+    # In 20 minutes, or 40 minutes ago when that would be after midnight in Toronto (tomorrow's).
+    tonight_starts = now + datetime.timedelta(minutes=20)
+    if timezone.localdate(tonight_starts, toronto.tzinfo) != timezone.localdate(now, toronto.tzinfo):
+        tonight_starts -= datetime.timedelta(hours=1)
     venue = VenueFactory(chapter=toronto, name="King-Street-Conference-Centre,Room-204-(north-tower)-Toronto")
     organizer = MemberFactory(email="organizer.toronto@example.org", display_name="Theo Organizer")
     ChapterRoleFactory(user=organizer, chapter=toronto, role=ChapterRole.Role.ORGANIZER)
@@ -60,7 +64,7 @@ def month():
         chapter=toronto,
         venue=venue,
         title="Hyper-V in production: clusters, storage and live migration",
-        starts_at=now + datetime.timedelta(minutes=20),
+        starts_at=tonight_starts,
         capacity=3,
     )
     AgendaItemFactory(meeting=tonight, speaker="Avery Example", speaker_bio="Runs clusters.")
