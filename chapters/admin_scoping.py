@@ -92,20 +92,29 @@ class _OneRuleAdmin(AdminInputGuardMixin):
     """Every permission of the admin (module, view, add, change, delete) is what the subclass's
     `_allowed(request, obj=None)` answers."""
 
+    def _allowed_once(self, request, obj=None):
+        # Every admin page asks all five permissions of every model for its sidebar, and a change
+        # page asks about its object again and again: one answer per admin and object a request.
+        answers = request.__dict__.setdefault("_admin_allowed", {})
+        key = (type(self), self.model, None if obj is None else (type(obj), obj.pk))
+        if key not in answers:
+            answers[key] = self._allowed(request, obj)
+        return answers[key]
+
     def has_module_permission(self, request):
-        return self._allowed(request)
+        return self._allowed_once(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj)
+        return self._allowed_once(request, obj)
 
     def has_add_permission(self, request, *args):
-        return self._allowed(request)
+        return self._allowed_once(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._allowed(request, obj)
+        return self._allowed_once(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, obj)
+        return self._allowed_once(request, obj)
 
 
 def scoped_choices(request, admin_site, queryset):

@@ -15,7 +15,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -358,3 +359,19 @@ def test_admin_membership_unsubscribe_action_honours_a_members_request(client, w
     membership.refresh_from_db()
     assert not membership.newsletter_subscribed
     assert membership.newsletter_unsubscribed_at is not None
+
+
+def test_admin_change_page_checks_the_objects_scope_once(client, world):
+    """Django asks view, change and delete permissions of the object several times a page; the
+    answer, one query, is worked out once."""
+    venue = world["objects"]["chapters.venue"]
+    client.force_login(world["users"]["organizer"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:chapters_venue_change", args=[venue.pk]))
+    assert response.status_code == 200 and "Delete" in response.text
+    scope_checks = [
+        q["sql"]
+        for q in queries
+        if '1 AS "a" FROM "chapters_venue"' in q["sql"] and f'"chapters_venue"."id" = {venue.pk}' in q["sql"]
+    ]
+    assert len(scope_checks) == 1, scope_checks
