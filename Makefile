@@ -22,7 +22,7 @@ help:
 	@echo "make test   install test dependencies, start PostgreSQL and Redis if needed, run the suite"
 	@echo "            and the embedded-mode lane (make test-embedded runs the lane alone)"
 	@echo "make test-fast  the same install, then the suite without browser, embedded and large-send"
-	@echo "            tests (markers e2e, embedded, slow): about 75 s on two 2.1 GHz cores"
+	@echo "            tests (markers e2e, embedded, slow): 50 to 60 s on two cores"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  benchmarks at scale (PostgreSQL, Redis, gunicorn, wrk); not part of make test"
 
