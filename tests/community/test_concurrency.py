@@ -1,13 +1,12 @@
 """Many members at the same instant: row locks keep votes and volunteer places exact."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from community.models import VolunteerRole, VolunteerSignup, Vote
 from community.services import CommunityRefused, poll_vote, volunteer_signup_create
 from tests.factories import ChapterFactory, MeetingFactory, MemberFactory, MembershipFactory
+from tests.support.concurrency import run_at_once
 
 from .conftest import make_poll
 
@@ -15,28 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def _run_at_once(jobs):
-    """Start every job at the same instant on its own connection; return (results, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=30)
-            results.append(job())
-        except Exception as exc:  # collected and asserted by the caller
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def test_thirty_members_voting_at_once_count_exactly():
@@ -52,7 +29,7 @@ def test_thirty_members_voting_at_once_count_exactly():
 
     jobs = [lambda m=m, i=i: vote(m, i) for i, m in enumerate(members)]
     jobs += [lambda m=m, i=i: vote(m, i) for i, m in enumerate(members)]
-    _results, errors = _run_at_once(jobs)
+    _results, errors = run_at_once(jobs)
 
     assert errors == []
     assert Vote.objects.filter(poll=poll).count() == 30
@@ -65,9 +42,7 @@ def test_twenty_members_taking_five_volunteer_places_at_once():
     role = VolunteerRole.objects.create(meeting=MeetingFactory(), kind=VolunteerRole.Kind.DOOR, places=5)
     members = [MemberFactory() for _ in range(20)]
 
-    results, errors = _run_at_once(
-        [lambda m=m: volunteer_signup_create(role=role, member=m) for m in members]
-    )
+    results, errors = run_at_once([lambda m=m: volunteer_signup_create(role=role, member=m) for m in members])
 
     assert len(results) == 5
     assert len(errors) == 15

@@ -1,13 +1,12 @@
 """60 members RSVP at the same instant to 20 seats: the row lock keeps the meeting from overbooking."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from meetings.models import RSVP
 from meetings.services import rsvp_cancel, rsvp_going
 from tests.factories import MeetingFactory, MemberFactory
+from tests.support.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,33 +14,13 @@ MEMBERS = 60
 CAPACITY = 20
 
 
-def _run_at_once(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except Exception as exc:  # surfaced in the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_sixty_concurrent_rsvps_fill_capacity_then_waitlist_in_arrival_order():
     meeting = MeetingFactory(capacity=CAPACITY)
     members = [MemberFactory() for _ in range(MEMBERS)]
 
-    _run_at_once([lambda m=m: rsvp_going(meeting=meeting, member=m) for m in members])
+    _results, errors = run_at_once([lambda m=m: rsvp_going(meeting=meeting, member=m) for m in members])
+    assert errors == []
 
     # Primary keys are handed out inside the lock, so they record the order of arrival.
     rsvps = list(RSVP.objects.filter(meeting=meeting).order_by("pk"))
@@ -54,7 +33,8 @@ def test_sixty_concurrent_rsvps_fill_capacity_then_waitlist_in_arrival_order():
     assert [r.waitlisted_at for r in waitlist] == sorted(r.waitlisted_at for r in waitlist)
 
     leaving = [r.member for r in rsvps[:5]]
-    _run_at_once([lambda m=m: rsvp_cancel(meeting=meeting, member=m) for m in leaving])
+    _results, errors = run_at_once([lambda m=m: rsvp_cancel(meeting=meeting, member=m) for m in leaving])
+    assert errors == []
 
     promoted = {r.pk for r in waitlist[:5]}
     going = set(RSVP.objects.filter(meeting=meeting, status=RSVP.Status.GOING).values_list("pk", flat=True))

@@ -1,14 +1,12 @@
 """Two organizers clicking at once: one decision wins, one talk lands on the agenda (PostgreSQL, threads)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from meetings.models import AgendaItem
 from speakers import services
 from speakers.models import Proposal
 from speakers.services import Decision, TalkRefused
+from tests.support.concurrency import run_at_once
 
 from .conftest import submit
 
@@ -16,24 +14,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(calls):
-    outcomes, barrier = [], threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        try:
-            call()
-            outcomes.append("done")
-        except TalkRefused:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+    """Return "done" or "refused" for each call, run all at once, sorted."""
+    results, errors = run_at_once(calls)
+    assert all(isinstance(error, TalkRefused) for error in errors), errors
+    return sorted(["done"] * len(results) + ["refused"] * len(errors))
 
 
 def test_proposal_schedule_twice_at_once_places_one_talk(world):
